@@ -1,0 +1,392 @@
+//! The permission policy: role × scope × action → allow or deny, decided here and nowhere else.
+//!
+//! Data in, decision out. The web layer builds an [`Actor`] once per request (from the user's role grants) and a
+//! [`Place`] for the object (its position in the grid), and asks [`Actor::can`]. For lists it asks
+//! [`Actor::list_scope`], which the store turns into a `WHERE` clause. Handlers never re-derive a rule.
+//!
+//! Personal data follows PIPL's "minimum necessary" principle: phones and birth years are shown unmasked only to
+//! roles that work with the person (staff of the community, the building head of the building, the person's own
+//! household); the tags PIPL counts as sensitive (health, financial status, minors: see
+//! [`crate::grid::Tag::is_sensitive`]) only to staff, who keep the care records.
+
+use serde::{Deserialize, Serialize};
+
+/// What a user may be, always on a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the platform: every community.
+    Admin,
+    /// Social worker or committee staff of one community.
+    Staff,
+    /// 楼栋长, on one or more buildings.
+    BuildingHead,
+    /// Leads one micro-group.
+    GroupLeader,
+    /// A volunteer of one community.
+    Volunteer,
+    /// A resident, on their own household.
+    Resident,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Staff,
+        Role::BuildingHead,
+        Role::GroupLeader,
+        Role::Volunteer,
+        Role::Resident,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+            Role::BuildingHead => "building_head",
+            Role::GroupLeader => "group_leader",
+            Role::Volunteer => "volunteer",
+            Role::Resident => "resident",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// The kind of scope this role is granted on.
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Role::Admin => ScopeKind::Platform,
+            Role::Staff | Role::Volunteer => ScopeKind::Community,
+            Role::BuildingHead => ScopeKind::Building,
+            Role::GroupLeader => ScopeKind::Group,
+            Role::Resident => ScopeKind::Household,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    Platform,
+    Community,
+    Building,
+    Group,
+    Household,
+}
+
+impl ScopeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeKind::Platform => "platform",
+            ScopeKind::Community => "community",
+            ScopeKind::Building => "building",
+            ScopeKind::Group => "group",
+            ScopeKind::Household => "household",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ScopeKind> {
+        [
+            ScopeKind::Platform,
+            ScopeKind::Community,
+            ScopeKind::Building,
+            ScopeKind::Group,
+            ScopeKind::Household,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s.trim())
+    }
+}
+
+/// One role on one scope. `community_id` is the community the scope lies in (none for the platform), so that
+/// isolation between communities never depends on a lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub scope_kind: ScopeKind,
+    pub scope_id: Option<i64>,
+    pub community_id: Option<i64>,
+}
+
+/// The person asking, with everything the policy needs to know about them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub grants: Vec<Grant>,
+}
+
+/// Where an object sits in the grid. Fields below the object's level are `None`
+/// (a building has no household).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Place {
+    pub community_id: i64,
+    pub building_id: Option<i64>,
+    pub household_id: Option<i64>,
+}
+
+impl Place {
+    pub fn community(community_id: i64) -> Self {
+        Place {
+            community_id,
+            building_id: None,
+            household_id: None,
+        }
+    }
+
+    pub fn building(community_id: i64, building_id: i64) -> Self {
+        Place {
+            community_id,
+            building_id: Some(building_id),
+            household_id: None,
+        }
+    }
+
+    pub fn household(community_id: i64, building_id: i64, household_id: i64) -> Self {
+        Place {
+            community_id,
+            building_id: Some(building_id),
+            household_id: Some(household_id),
+        }
+    }
+}
+
+/// Everything a user can try to do to something in the grid and around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See the place and the people in it (masked).
+    ViewGrid,
+    /// Create or change courtyards, buildings, households, residents.
+    EditGrid,
+    /// Create courtyards and buildings: the shape of the community, which only staff change.
+    EditCommunityLayout,
+    /// See phone numbers and birth years unmasked.
+    ViewPersonal,
+    /// See the tags PIPL counts as sensitive.
+    ViewSensitiveTags,
+    /// Upload a roster spreadsheet.
+    ImportRoster,
+    /// Download the roster as a spreadsheet.
+    ExportRoster,
+    /// Read the audit log.
+    ViewAudit,
+    /// List accounts and reset their passwords.
+    ManageUsers,
+}
+
+/// What rows of a list an actor may see, for the store to turn into a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    Everything,
+    Communities(Vec<i64>),
+    Buildings(Vec<i64>),
+    Households(Vec<i64>),
+    Nothing,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has_role(Role::Admin)
+    }
+
+    /// The community this user belongs to, if any (the first scoped grant's). Admins have none.
+    pub fn home_community(&self) -> Option<i64> {
+        self.grants.iter().find_map(|g| g.community_id)
+    }
+
+    /// The one decision: may this actor do this at this place?
+    pub fn can(&self, action: Action, place: &Place) -> bool {
+        self.grants
+            .iter()
+            .any(|grant| grant_allows(grant, action, place))
+    }
+
+    /// The rows of the grid this actor may see for `action`, as a filter.
+    pub fn list_scope(&self, action: Action) -> ListScope {
+        if self
+            .grants
+            .iter()
+            .any(|g| g.role == Role::Admin && role_allows(Role::Admin, action))
+        {
+            return ListScope::Everything;
+        }
+        let scoped = |role: Role| -> Vec<i64> {
+            let mut ids: Vec<i64> = self
+                .grants
+                .iter()
+                .filter(|g| g.role == role && role_allows(role, action))
+                .filter_map(|g| g.scope_id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        // The widest scope wins: a staff member who is also a resident sees the community.
+        let communities = scoped(Role::Staff);
+        if !communities.is_empty() {
+            return ListScope::Communities(communities);
+        }
+        let buildings = scoped(Role::BuildingHead);
+        if !buildings.is_empty() {
+            return ListScope::Buildings(buildings);
+        }
+        let households = scoped(Role::Resident);
+        if !households.is_empty() {
+            return ListScope::Households(households);
+        }
+        ListScope::Nothing
+    }
+}
+
+/// What each role may do at all, before the scope is looked at.
+fn role_allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::Admin | Role::Staff => true,
+        Role::BuildingHead => matches!(action, ViewGrid | EditGrid | ViewPersonal),
+        Role::Resident => matches!(action, ViewGrid | ViewPersonal),
+        Role::GroupLeader | Role::Volunteer => false,
+    }
+}
+
+fn grant_allows(grant: &Grant, action: Action, place: &Place) -> bool {
+    if !role_allows(grant.role, action) {
+        return false;
+    }
+    match grant.scope_kind {
+        ScopeKind::Platform => grant.role == Role::Admin,
+        ScopeKind::Community => grant.scope_id == Some(place.community_id),
+        ScopeKind::Building => {
+            grant.community_id == Some(place.community_id)
+                && place.building_id.is_some()
+                && grant.scope_id == place.building_id
+        }
+        ScopeKind::Household => {
+            grant.community_id == Some(place.community_id)
+                && place.household_id.is_some()
+                && grant.scope_id == place.household_id
+        }
+        ScopeKind::Group => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const C1: i64 = 1;
+    const C2: i64 = 2;
+
+    fn actor(grants: &[(Role, Option<i64>, Option<i64>)]) -> Actor {
+        Actor {
+            user_id: 7,
+            grants: grants
+                .iter()
+                .map(|&(role, scope_id, community_id)| Grant {
+                    role,
+                    scope_kind: role.scope_kind(),
+                    scope_id,
+                    community_id,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn admin_may_do_everything_everywhere() {
+        let a = actor(&[(Role::Admin, None, None)]);
+        assert!(a.can(Action::ViewAudit, &Place::community(C2)));
+        assert!(a.can(Action::ViewSensitiveTags, &Place::household(C1, 3, 4)));
+        assert_eq!(a.list_scope(Action::ViewGrid), ListScope::Everything);
+    }
+
+    #[test]
+    fn staff_see_their_community_and_nothing_of_another() {
+        let a = actor(&[(Role::Staff, Some(C1), Some(C1))]);
+        for action in [
+            Action::ViewGrid,
+            Action::EditGrid,
+            Action::ViewPersonal,
+            Action::ExportRoster,
+            Action::ViewAudit,
+        ] {
+            assert!(a.can(action, &Place::household(C1, 3, 4)), "{action:?}");
+            assert!(!a.can(action, &Place::household(C2, 30, 40)), "{action:?}");
+        }
+        assert_eq!(
+            a.list_scope(Action::ViewGrid),
+            ListScope::Communities(vec![C1])
+        );
+    }
+
+    #[test]
+    fn building_head_sees_only_their_buildings_and_no_sensitive_tags() {
+        let a = actor(&[
+            (Role::BuildingHead, Some(3), Some(C1)),
+            (Role::BuildingHead, Some(5), Some(C1)),
+        ]);
+        assert!(a.can(Action::ViewGrid, &Place::household(C1, 3, 4)));
+        assert!(a.can(Action::EditGrid, &Place::household(C1, 5, 9)));
+        assert!(a.can(Action::ViewPersonal, &Place::household(C1, 5, 9)));
+        assert!(!a.can(Action::ViewGrid, &Place::household(C1, 6, 10)));
+        assert!(!a.can(Action::ViewSensitiveTags, &Place::household(C1, 3, 4)));
+        assert!(!a.can(Action::ExportRoster, &Place::community(C1)));
+        assert!(!a.can(Action::EditCommunityLayout, &Place::community(C1)));
+        // A building id that happens to match in another community gives nothing.
+        assert!(!a.can(Action::ViewGrid, &Place::household(C2, 3, 4)));
+        assert_eq!(
+            a.list_scope(Action::ViewGrid),
+            ListScope::Buildings(vec![3, 5])
+        );
+        assert_eq!(a.list_scope(Action::ViewAudit), ListScope::Nothing);
+    }
+
+    #[test]
+    fn resident_sees_only_their_household_and_changes_nothing() {
+        let a = actor(&[(Role::Resident, Some(4), Some(C1))]);
+        assert!(a.can(Action::ViewGrid, &Place::household(C1, 3, 4)));
+        assert!(a.can(Action::ViewPersonal, &Place::household(C1, 3, 4)));
+        assert!(!a.can(Action::ViewGrid, &Place::household(C1, 3, 5)));
+        assert!(!a.can(Action::ViewGrid, &Place::building(C1, 3)));
+        assert!(!a.can(Action::EditGrid, &Place::household(C1, 3, 4)));
+        assert_eq!(
+            a.list_scope(Action::ViewGrid),
+            ListScope::Households(vec![4])
+        );
+    }
+
+    #[test]
+    fn volunteers_and_nobody_see_no_grid() {
+        let a = actor(&[(Role::Volunteer, Some(C1), Some(C1))]);
+        assert!(!a.can(Action::ViewGrid, &Place::household(C1, 3, 4)));
+        assert_eq!(a.list_scope(Action::ViewGrid), ListScope::Nothing);
+        let nobody = Actor::default();
+        assert!(!nobody.can(Action::ViewGrid, &Place::community(C1)));
+        assert_eq!(nobody.list_scope(Action::ViewGrid), ListScope::Nothing);
+    }
+
+    #[test]
+    fn the_widest_scope_wins_in_lists() {
+        let a = actor(&[
+            (Role::Resident, Some(4), Some(C1)),
+            (Role::Staff, Some(C1), Some(C1)),
+        ]);
+        assert_eq!(
+            a.list_scope(Action::ViewGrid),
+            ListScope::Communities(vec![C1])
+        );
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

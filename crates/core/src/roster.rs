@@ -1,0 +1,1265 @@
+//! The pure part of roster (居民花名册) import: find the header row, map its columns, and turn every data row into
+//! a checked [`RosterRow`] or into [`RowProblem`]s.
+//!
+//! The store crate reads the uploaded .xlsx/.csv into [`Cell`]s (bytes and encodings are its business) and calls
+//! [`parse_rows`]; it also fills the problems only the database can see ([`ProblemKind::UnknownBuilding`],
+//! [`ProblemKind::AlreadyOnRoster`]) and decides all-or-nothing. This module reports every bad row, never stops
+//! at the first, never evaluates formulas, and does no I/O.
+//!
+//! It also owns the keys ([`building_key`], [`unit_key`], [`room_key`]) that let "1号楼" in an upload match a
+//! building named "1栋".
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::grid::{BirthYear, Gender, GridError, Label, PersonName, Phone, Tag, normalize_text};
+
+/// The most data rows one upload may have; a larger community imports in batches.
+pub const MAX_ROWS: usize = 20_000;
+
+/// How many rows from the top may hold titles before the header ("幸福里社区居民花名册", a date line, …).
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// One spreadsheet cell as the store read it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date { year: i32, month: u32, day: u32 },
+    Bool(bool),
+}
+
+/// A column the importer understands. Other columns (序号, 身份证号, …) are ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    Name,
+    Gender,
+    BirthYear,
+    BirthDate,
+    Phone,
+    Courtyard,
+    Building,
+    Unit,
+    Room,
+    Tags,
+    Note,
+}
+
+impl Column {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Column::Name => "name",
+            Column::Gender => "gender",
+            Column::BirthYear => "birth_year",
+            Column::BirthDate => "birth_date",
+            Column::Phone => "phone",
+            Column::Courtyard => "courtyard",
+            Column::Building => "building",
+            Column::Unit => "unit",
+            Column::Room => "room",
+            Column::Tags => "tags",
+            Column::Note => "note",
+        }
+    }
+}
+
+/// One resident from the upload, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterRow {
+    /// 1-based spreadsheet row number, as the uploader sees it.
+    pub row_no: usize,
+    pub name: PersonName,
+    pub gender: Option<Gender>,
+    pub birth_year: Option<BirthYear>,
+    pub phone: Option<Phone>,
+    pub courtyard: Option<Label>,
+    pub building: Label,
+    pub unit: Option<Label>,
+    pub room: Label,
+    pub tags: Vec<Tag>,
+    /// The 备注 column, plus words of the tag column that are not tags and any further phone numbers.
+    pub note: Option<String>,
+}
+
+/// One thing wrong with one row. A row can have several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// 1-based spreadsheet row number.
+    pub row_no: usize,
+    pub kind: ProblemKind,
+}
+
+/// What is wrong; the `String`s carry the offending value as the uploader wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    MissingName,
+    BadName,
+    BadGender(String),
+    BadBirthYear(String),
+    BadPhone(String),
+    MissingBuilding,
+    MissingRoom,
+    BadLabel(String),
+    /// Not produced by [`parse_rows`], which moves unknown words of the tag column into the note; kept for
+    /// callers that check tags strictly.
+    UnknownTag(String),
+    /// Same person (name, courtyard, building, unit, room) as an earlier row of the file.
+    DuplicatePerson {
+        first_row: usize,
+    },
+    /// Filled by the store: no building of the community matches.
+    UnknownBuilding(String),
+    /// Filled by the store: this person is already on the roster.
+    AlreadyOnRoster,
+    /// A cell holding a formula ("=A1&B1"), which we never evaluate.
+    FormulaCell(String),
+}
+
+impl ProblemKind {
+    /// Stable snake_case code, the key of the localised message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::MissingName => "missing_name",
+            ProblemKind::BadName => "bad_name",
+            ProblemKind::BadGender(_) => "bad_gender",
+            ProblemKind::BadBirthYear(_) => "bad_birth_year",
+            ProblemKind::BadPhone(_) => "bad_phone",
+            ProblemKind::MissingBuilding => "missing_building",
+            ProblemKind::MissingRoom => "missing_room",
+            ProblemKind::BadLabel(_) => "bad_label",
+            ProblemKind::UnknownTag(_) => "unknown_tag",
+            ProblemKind::DuplicatePerson { .. } => "duplicate_person",
+            ProblemKind::UnknownBuilding(_) => "unknown_building",
+            ProblemKind::AlreadyOnRoster => "already_on_roster",
+            ProblemKind::FormulaCell(_) => "formula_cell",
+        }
+    }
+
+    /// The offending value for the message (for a duplicate, the earlier row's number), if the kind has one.
+    pub fn value(&self) -> Option<String> {
+        match self {
+            ProblemKind::BadGender(v)
+            | ProblemKind::BadBirthYear(v)
+            | ProblemKind::BadPhone(v)
+            | ProblemKind::BadLabel(v)
+            | ProblemKind::UnknownTag(v)
+            | ProblemKind::UnknownBuilding(v)
+            | ProblemKind::FormulaCell(v) => Some(v.clone()),
+            ProblemKind::DuplicatePerson { first_row } => Some(first_row.to_string()),
+            ProblemKind::MissingName
+            | ProblemKind::BadName
+            | ProblemKind::MissingBuilding
+            | ProblemKind::MissingRoom
+            | ProblemKind::AlreadyOnRoster => None,
+        }
+    }
+
+    fn from_grid(err: GridError) -> ProblemKind {
+        match err {
+            GridError::BadPhone(v) => ProblemKind::BadPhone(v),
+            GridError::BadBirthYear(v) => ProblemKind::BadBirthYear(v),
+            GridError::BadName => ProblemKind::BadName,
+            GridError::BadGender(v) => ProblemKind::BadGender(v),
+            GridError::BadTag(v) | GridError::BadAgeBand(v) => ProblemKind::UnknownTag(v),
+            GridError::BadLabel(v) => ProblemKind::BadLabel(v),
+        }
+    }
+}
+
+/// Plain Chinese fallback; the web layer localises by [`ProblemKind::code`].
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemKind::MissingName => f.write_str("没有填姓名"),
+            ProblemKind::BadName => f.write_str("姓名要有 1 到 30 个字，且不能只有数字或符号"),
+            ProblemKind::BadGender(v) => write!(f, "性别只能填“男”或“女”（{v}）"),
+            ProblemKind::BadBirthYear(v) => write!(f, "出生年份或日期不对（{v}）"),
+            ProblemKind::BadPhone(v) => write!(f, "手机号码格式不对（{v}）"),
+            ProblemKind::MissingBuilding => f.write_str("没有填楼栋"),
+            ProblemKind::MissingRoom => f.write_str("没有填房号"),
+            ProblemKind::BadLabel(v) => write!(f, "院落、楼栋、单元或房号要有 1 到 40 个字（{v}）"),
+            ProblemKind::UnknownTag(v) => write!(f, "不认识的人员标签（{v}）"),
+            ProblemKind::DuplicatePerson { first_row } => {
+                write!(f, "和第 {first_row} 行是同一个人")
+            }
+            ProblemKind::UnknownBuilding(v) => write!(f, "社区里没有这个楼栋（{v}）"),
+            ProblemKind::AlreadyOnRoster => f.write_str("这个人已经在名单上了"),
+            ProblemKind::FormulaCell(v) => write!(f, "单元格里是公式，请改成数值后再上传（{v}）"),
+        }
+    }
+}
+
+/// "第 12 行：手机号码格式不对（13800）".
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "第 {} 行：{}", self.row_no, self.kind)
+    }
+}
+
+/// Why an upload was refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RosterError {
+    /// No row within the first 10 has at least a name column (姓名) and a building column (楼栋).
+    #[error("前 10 行里找不到表头：表头至少要有“姓名”和“楼栋”两列")]
+    NoHeader,
+    #[error("名单超过 {max} 行，请分批上传")]
+    TooManyRows { max: usize },
+    /// Every problem of every row, in row order.
+    #[error("名单里有 {} 处问题", .0.len())]
+    Problems(Vec<RowProblem>),
+}
+
+impl RosterError {
+    /// Stable snake_case code, the key of the localised message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RosterError::NoHeader => "no_header",
+            RosterError::TooManyRows { .. } => "too_many_rows",
+            RosterError::Problems(_) => "roster_problems",
+        }
+    }
+}
+
+/// Recognises the header texts social workers use (Chinese or English, spaces, full-width forms, a trailing
+/// "*" or "(手机)" ignored).
+pub fn header_column(text: &str) -> Option<Column> {
+    let squeezed: String = normalize_text(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    let decoration = |c: char| matches!(c, '*' | ':');
+    let key = squeezed.trim_matches(decoration);
+    let key = match key.rfind('(') {
+        Some(open) if open > 0 && key.ends_with(')') => &key[..open],
+        _ => key,
+    };
+    let key = key.trim_matches(decoration);
+    let column = match key {
+        "姓名" | "名字" | "居民姓名" | "name" => Column::Name,
+        "性别" | "gender" | "sex" => Column::Gender,
+        "出生年份" | "出生年" | "年份" | "birth_year" | "birthyear" => Column::BirthYear,
+        "出生日期" | "出生年月" | "生日" | "birth_date" | "birthdate" | "birthday" => {
+            Column::BirthDate
+        }
+        "联系电话" | "手机号码" | "手机号" | "电话" | "手机" | "联系方式" | "电话号码"
+        | "phone" | "mobile" => Column::Phone,
+        "院落" | "小区" | "courtyard" => Column::Courtyard,
+        "楼栋" | "楼号" | "栋" | "楼栋号" | "building" => Column::Building,
+        "单元" | "单元号" | "unit" => Column::Unit,
+        "房号" | "门牌号" | "室" | "房间号" | "room" => Column::Room,
+        "标签" | "人员类别" | "类别" | "tags" | "tag" => Column::Tags,
+        "备注" | "note" | "notes" => Column::Note,
+        _ => return None,
+    };
+    Some(column)
+}
+
+/// Turns the rows of one sheet into checked roster rows, or reports every problem of every row.
+///
+/// `this_year` bounds birth years (the module does not read the clock).
+pub fn parse_rows(rows: &[Vec<Cell>], this_year: i32) -> Result<Vec<RosterRow>, RosterError> {
+    let (header_index, layout) = find_header(rows).ok_or(RosterError::NoHeader)?;
+    let data = rows.iter().enumerate().skip(header_index + 1);
+    if data.clone().filter(|(_, row)| !is_blank_row(row)).count() > MAX_ROWS {
+        return Err(RosterError::TooManyRows { max: MAX_ROWS });
+    }
+
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: HashMap<[String; 5], usize> = HashMap::new();
+    for (index, row) in data {
+        if is_blank_row(row) {
+            continue;
+        }
+        let row_no = index + 1;
+        let mut kinds = Vec::new();
+        let checked = layout.parse_row(row_no, row, this_year, &mut kinds);
+        if let Some(checked) = checked {
+            let key = person_key(&checked);
+            match seen.get(&key) {
+                Some(&first_row) => kinds.push(ProblemKind::DuplicatePerson { first_row }),
+                None => {
+                    seen.insert(key, row_no);
+                }
+            }
+            if kinds.is_empty() {
+                parsed.push(checked);
+            }
+        }
+        problems.extend(kinds.into_iter().map(|kind| RowProblem { row_no, kind }));
+    }
+    if problems.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(RosterError::Problems(problems))
+    }
+}
+
+/// Canonical key of a building label: "1", "1栋", "1号楼", "1幢", "１栋", "01栋", "一栋" → "1"; "A座" → "A".
+pub fn building_key(label: &str) -> String {
+    canonical_key(label, &["号楼", "栋", "幢", "座", "楼", "号"], true)
+}
+
+/// Canonical key of a unit label: "2", "2单元", "二单元", "02" → "2".
+pub fn unit_key(label: &str) -> String {
+    canonical_key(label, &["单元", "号"], true)
+}
+
+/// Canonical key of a room label: "301", "301室", "301号", "0301" → "301".
+pub fn room_key(label: &str) -> String {
+    canonical_key(label, &["室", "号", "房"], false)
+}
+
+/// Converts an Excel serial date to a date: serial 1 is 1900-01-01. Excel inherited Lotus 1-2-3's belief that
+/// 1900 was a leap year, so serial 60 is a 29 February 1900 that never existed and every later serial is one day
+/// ahead; we count serials above 59 from 1899-12-30 instead of 1899-12-31. A fraction (a time of day) is dropped.
+pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
+    // 2958465 is 9999-12-31, Excel's last date.
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.trunc() as u64;
+    let epoch = if days > 59 {
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 31)?
+    };
+    epoch.checked_add_days(chrono::Days::new(days))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Internals
+
+/// Which sheet columns feed which [`Column`]; a column may come from several sheet columns (e.g. 电话 and 手机),
+/// the first non-empty one wins.
+struct Layout {
+    columns: Vec<(Column, usize)>,
+}
+
+fn find_header(rows: &[Vec<Cell>]) -> Option<(usize, Layout)> {
+    rows.iter()
+        .take(HEADER_SEARCH_ROWS)
+        .enumerate()
+        .find_map(|(index, row)| {
+            let columns: Vec<(Column, usize)> = row
+                .iter()
+                .enumerate()
+                .filter_map(|(position, cell)| match cell {
+                    Cell::Text(text) => header_column(text).map(|column| (column, position)),
+                    _ => None,
+                })
+                .collect();
+            let has = |wanted: Column| columns.iter().any(|&(column, _)| column == wanted);
+            (has(Column::Name) && has(Column::Building)).then_some((index, Layout { columns }))
+        })
+}
+
+fn is_blank(cell: &Cell) -> bool {
+    match cell {
+        Cell::Empty => true,
+        Cell::Text(text) => normalize_text(text).is_empty(),
+        Cell::Number(_) | Cell::Date { .. } | Cell::Bool(_) => false,
+    }
+}
+
+fn is_blank_row(row: &[Cell]) -> bool {
+    row.iter().all(is_blank)
+}
+
+/// 13800138000.0 → "13800138000", 1.0 → "1"; other numbers as Rust prints them.
+fn number_text(number: f64) -> String {
+    if number.is_finite() && number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{}", number as i64)
+    } else {
+        format!("{number}")
+    }
+}
+
+/// The cell as normalised text; `None` when blank.
+fn cell_text(cell: &Cell) -> Option<String> {
+    let text = match cell {
+        Cell::Empty => return None,
+        Cell::Text(text) => normalize_text(text),
+        Cell::Number(number) => number_text(*number),
+        Cell::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+        Cell::Bool(value) => value.to_string(),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+impl Layout {
+    /// The first non-blank cell of `column` and its text; a formula is reported and treated as missing.
+    fn field<'r>(
+        &self,
+        row: &'r [Cell],
+        column: Column,
+        problems: &mut Vec<ProblemKind>,
+    ) -> Option<(&'r Cell, String)> {
+        let (cell, text) = self
+            .columns
+            .iter()
+            .filter(|&&(c, _)| c == column)
+            .filter_map(|&(_, position)| row.get(position))
+            .find_map(|cell| cell_text(cell).map(|text| (cell, text)))?;
+        if text.starts_with('=') {
+            problems.push(ProblemKind::FormulaCell(text));
+            return None;
+        }
+        Some((cell, text))
+    }
+
+    fn parse_row(
+        &self,
+        row_no: usize,
+        row: &[Cell],
+        this_year: i32,
+        problems: &mut Vec<ProblemKind>,
+    ) -> Option<RosterRow> {
+        let mut note_parts = Vec::new();
+
+        let before = problems.len();
+        let name = match self.field(row, Column::Name, problems) {
+            Some((_, text)) => PersonName::parse(&text)
+                .map_err(|_| ProblemKind::BadName)
+                .ok_or_push(problems),
+            None => {
+                // A formula was reported already; "missing" on top of it would confuse.
+                if problems.len() == before {
+                    problems.push(ProblemKind::MissingName);
+                }
+                None
+            }
+        };
+
+        let gender = self
+            .field(row, Column::Gender, problems)
+            .and_then(|(_, text)| {
+                Gender::parse(&text)
+                    .map_err(ProblemKind::from_grid)
+                    .ok_or_push(problems)
+            });
+
+        let birth_cell = self
+            .field(row, Column::BirthYear, problems)
+            .or_else(|| self.field(row, Column::BirthDate, problems));
+        let birth_year = birth_cell.and_then(|(cell, text)| {
+            birth_year_of(cell, &text, this_year)
+                .map_err(|_| ProblemKind::BadBirthYear(text))
+                .ok_or_push(problems)
+        });
+
+        let phone = self
+            .field(row, Column::Phone, problems)
+            .and_then(|(_, text)| match phones(&text) {
+                Some((first, others)) => {
+                    if !others.is_empty() {
+                        let others: Vec<&str> = others.iter().map(Phone::as_str).collect();
+                        note_parts.push(format!("其他电话：{}", others.join("、")));
+                    }
+                    Some(first)
+                }
+                None => {
+                    problems.push(ProblemKind::BadPhone(text));
+                    None
+                }
+            });
+
+        let label =
+            |column: Column, missing: Option<ProblemKind>, problems: &mut Vec<ProblemKind>| {
+                let before = problems.len();
+                match self.field(row, column, problems) {
+                    Some((_, text)) => Label::parse(&text)
+                        .map_err(ProblemKind::from_grid)
+                        .ok_or_push(problems),
+                    None => {
+                        if let Some(missing) = missing.filter(|_| problems.len() == before) {
+                            problems.push(missing);
+                        }
+                        None
+                    }
+                }
+            };
+        let courtyard = label(Column::Courtyard, None, problems);
+        let building = label(
+            Column::Building,
+            Some(ProblemKind::MissingBuilding),
+            problems,
+        );
+        let unit = label(Column::Unit, None, problems);
+        let room = label(Column::Room, Some(ProblemKind::MissingRoom), problems);
+
+        let mut tags = Vec::new();
+        let mut unknown_words = Vec::new();
+        if let Some((_, text)) = self.field(row, Column::Tags, problems) {
+            let separators = [',', '，', '、', ';', '；', '/', '／'];
+            for word in text.split(|c: char| separators.contains(&c) || c.is_whitespace()) {
+                if word.is_empty() {
+                    continue;
+                }
+                match Tag::from_chinese(word).or_else(|| Tag::parse(word).ok()) {
+                    Some(tag) if !tags.contains(&tag) => tags.push(tag),
+                    Some(_) => {}
+                    None => unknown_words.push(word.to_owned()),
+                }
+            }
+        }
+        let note = self
+            .field(row, Column::Note, problems)
+            .map(|(_, text)| text);
+
+        let note_parts: Vec<String> = note
+            .into_iter()
+            .chain((!unknown_words.is_empty()).then(|| unknown_words.join("、")))
+            .chain(note_parts)
+            .collect();
+        let note = (!note_parts.is_empty()).then(|| note_parts.join("；"));
+
+        Some(RosterRow {
+            row_no,
+            name: name?,
+            gender,
+            birth_year,
+            phone,
+            courtyard,
+            building: building?,
+            unit,
+            room: room?,
+            tags,
+            note,
+        })
+    }
+}
+
+trait OkOrPush<T> {
+    /// The value, or `None` after recording the problem.
+    fn ok_or_push(self, problems: &mut Vec<ProblemKind>) -> Option<T>;
+}
+
+impl<T> OkOrPush<T> for Result<T, ProblemKind> {
+    fn ok_or_push(self, problems: &mut Vec<ProblemKind>) -> Option<T> {
+        self.map_err(|kind| problems.push(kind)).ok()
+    }
+}
+
+/// A birth year from a Date cell, a Number (a year, a yyyymmdd number, or an Excel serial date), or text.
+fn birth_year_of(cell: &Cell, text: &str, this_year: i32) -> Result<BirthYear, GridError> {
+    match cell {
+        Cell::Date { year, .. } => BirthYear::new(*year, this_year),
+        Cell::Number(number) => {
+            let number = *number;
+            let whole = number.fract() == 0.0;
+            if whole && (1900.0..=f64::from(this_year)).contains(&number) {
+                // A year typed as a number. Serials 1900–this year would be dates in 1905: nobody that old is on
+                // a roster, so the year reading wins.
+                BirthYear::new(number as i32, this_year)
+            } else if whole && (19_000_101.0..=99_991_231.0).contains(&number) {
+                BirthYear::parse(&number_text(number), this_year)
+            } else {
+                let date = excel_serial_to_date(number)
+                    .ok_or_else(|| GridError::BadBirthYear(text.to_owned()))?;
+                BirthYear::new(date.year(), this_year)
+            }
+        }
+        Cell::Empty | Cell::Text(_) | Cell::Bool(_) => BirthYear::parse(text, this_year),
+    }
+}
+
+/// One or more phone numbers in a cell ("13800138000/028-85551234"): the first, and the others. `None` if any
+/// part is not a phone number.
+fn phones(text: &str) -> Option<(Phone, Vec<Phone>)> {
+    let mut parsed = text
+        .split(['/', '、', ',', ';', '，', '；'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| Phone::parse(part).ok());
+    let first = parsed.next()??;
+    let others = parsed.collect::<Option<Vec<Phone>>>()?;
+    Some((first, others))
+}
+
+/// What makes two rows the same person. The courtyard is part of it: two courtyards may each have a "1栋 301".
+fn person_key(row: &RosterRow) -> [String; 5] {
+    [
+        row.name.as_str().to_owned(),
+        row.courtyard
+            .as_ref()
+            .map(|c| building_key(c.as_str()))
+            .unwrap_or_default(),
+        building_key(row.building.as_str()),
+        row.unit
+            .as_ref()
+            .map(|u| unit_key(u.as_str()))
+            .unwrap_or_default(),
+        room_key(row.room.as_str()),
+    ]
+}
+
+fn canonical_key(label: &str, suffixes: &[&str], chinese_numerals: bool) -> String {
+    let squeezed: String = normalize_text(label)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let stem = suffixes
+        .iter()
+        .find_map(|suffix| squeezed.strip_suffix(suffix))
+        .filter(|stem| !stem.is_empty())
+        .unwrap_or(&squeezed);
+    if chinese_numerals && let Some(number) = chinese_number(stem) {
+        return number.to_string();
+    }
+    // Leading zeros ("01栋", "0301") go; a lone "0" and labels like "0A" stay as they are.
+    let trimmed = stem.trim_start_matches('0');
+    if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+        trimmed.to_owned()
+    } else if trimmed.is_empty() && !stem.is_empty() {
+        "0".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
+/// 一 … 九十九 as written on rosters ("二单元", "十一栋"); `None` for anything else.
+fn chinese_number(text: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+            .or((c == '两').then_some(2))
+    };
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d).filter(|&n| n > 0),
+        ['十', ones] => Some(10 + digit(*ones).filter(|&n| n > 0)?),
+        [tens, '十'] => Some(10 * digit(*tens).filter(|&n| n > 1)?),
+        [tens, '十', ones] => {
+            Some(10 * digit(*tens).filter(|&n| n > 1)? + digit(*ones).filter(|&n| n > 0)?)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const THIS_YEAR: i32 = 2026;
+
+    fn t(text: &str) -> Cell {
+        Cell::Text(text.to_owned())
+    }
+
+    fn n(number: f64) -> Cell {
+        Cell::Number(number)
+    }
+
+    fn texts(cells: &[&str]) -> Vec<Cell> {
+        cells
+            .iter()
+            .map(|text| {
+                if text.is_empty() {
+                    Cell::Empty
+                } else {
+                    t(text)
+                }
+            })
+            .collect()
+    }
+
+    /// 姓名 性别 出生年份 联系电话 楼栋 单元 房号 标签 备注
+    fn header() -> Vec<Cell> {
+        texts(&[
+            "姓名",
+            "性别",
+            "出生年份",
+            "联系电话",
+            "楼栋",
+            "单元",
+            "房号",
+            "标签",
+            "备注",
+        ])
+    }
+
+    fn ok(rows: &[Vec<Cell>]) -> Vec<RosterRow> {
+        match parse_rows(rows, THIS_YEAR) {
+            Ok(parsed) => parsed,
+            Err(err) => panic!("expected rows, got {err:?}"),
+        }
+    }
+
+    fn problems(rows: &[Vec<Cell>]) -> Vec<(usize, ProblemKind)> {
+        match parse_rows(rows, THIS_YEAR) {
+            Err(RosterError::Problems(problems)) => {
+                problems.into_iter().map(|p| (p.row_no, p.kind)).collect()
+            }
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_plain_roster_with_a_title_row_and_blank_rows() {
+        let rows = vec![
+            texts(&["幸福里社区居民花名册"]),
+            texts(&["", "", "  "]),
+            header(),
+            texts(&[
+                "张三",
+                "男",
+                "1948",
+                "13800138000",
+                "1栋",
+                "2单元",
+                "301",
+                "党员",
+                "腿脚不便",
+            ]),
+            vec![Cell::Empty, t("\u{3000}"), t(" ")],
+            vec![],
+            texts(&["李四", "女", "", "", "2栋", "", "101", "", ""]),
+        ];
+        let parsed = ok(&rows);
+        assert_eq!(parsed.len(), 2);
+        let zhang = &parsed[0];
+        assert_eq!(zhang.row_no, 4);
+        assert_eq!(zhang.name.as_str(), "张三");
+        assert_eq!(zhang.gender, Some(Gender::Male));
+        assert_eq!(zhang.birth_year.map(BirthYear::get), Some(1948));
+        assert_eq!(zhang.phone.as_ref().map(Phone::as_str), Some("13800138000"));
+        assert_eq!(zhang.courtyard, None);
+        assert_eq!(zhang.building.as_str(), "1栋");
+        assert_eq!(zhang.unit.as_ref().map(Label::as_str), Some("2单元"));
+        assert_eq!(zhang.room.as_str(), "301");
+        assert_eq!(zhang.tags, [Tag::PartyMember]);
+        assert_eq!(zhang.note.as_deref(), Some("腿脚不便"));
+        let li = &parsed[1];
+        assert_eq!(li.row_no, 7);
+        assert_eq!(
+            (li.birth_year, li.phone.as_ref(), li.unit.as_ref()),
+            (None, None, None)
+        );
+        assert!(li.tags.is_empty());
+        assert_eq!(li.note, None);
+    }
+
+    #[test]
+    fn headers_in_odd_order_with_decorations_and_unknown_columns() {
+        let rows = vec![
+            texts(&[
+                "房号",
+                "序号",
+                "联系电话（手机）",
+                "  姓 名* ",
+                "院落",
+                "楼号",
+                "身份证号",
+            ]),
+            texts(&[
+                "301",
+                "1",
+                "13800138000",
+                "张三",
+                "东院",
+                "3号楼",
+                "510100194803020000",
+            ]),
+        ];
+        let parsed = ok(&rows);
+        assert_eq!(parsed[0].room.as_str(), "301");
+        assert_eq!(parsed[0].name.as_str(), "张三");
+        assert_eq!(
+            parsed[0].courtyard.as_ref().map(Label::as_str),
+            Some("东院")
+        );
+        assert_eq!(parsed[0].building.as_str(), "3号楼");
+        assert!(parsed[0].phone.is_some());
+    }
+
+    #[test]
+    fn english_headers_case_insensitive() {
+        let rows = vec![
+            texts(&[
+                "Name",
+                "GENDER",
+                "Birth_Year",
+                "Phone",
+                "Courtyard",
+                "Building",
+                "Unit",
+                "Room",
+                "Tags",
+                "Note",
+            ]),
+            texts(&[
+                "Li Lei",
+                "M",
+                "1990",
+                "13912345678",
+                "A",
+                "1",
+                "1",
+                "101",
+                "party_member",
+                "hi",
+            ]),
+        ];
+        let parsed = ok(&rows);
+        assert_eq!(parsed[0].name.as_str(), "Li Lei");
+        assert_eq!(parsed[0].tags, [Tag::PartyMember]);
+        assert_eq!(parsed[0].note.as_deref(), Some("hi"));
+    }
+
+    #[test]
+    fn header_texts_social_workers_use() {
+        let cases = [
+            (
+                Column::Name,
+                &["姓名", "名字", "居民姓名", "name", "姓　名"][..],
+            ),
+            (Column::Gender, &["性别", "Gender"]),
+            (
+                Column::BirthYear,
+                &["出生年份", "出生年", "年份", "birth_year"],
+            ),
+            (Column::BirthDate, &["出生日期", "出生年月", "生日"]),
+            (
+                Column::Phone,
+                &[
+                    "联系电话",
+                    "手机号码",
+                    "手机号",
+                    "电话",
+                    "手机",
+                    "联系方式",
+                    "phone",
+                ],
+            ),
+            (Column::Courtyard, &["院落", "小区", "courtyard"]),
+            (
+                Column::Building,
+                &["楼栋", "楼号", "栋", "楼栋号", "building", "楼栋*"],
+            ),
+            (Column::Unit, &["单元", "单元号", "unit"]),
+            (Column::Room, &["房号", "门牌号", "室", "房间号", "room"]),
+            (Column::Tags, &["标签", "人员类别", "类别", "tags"]),
+            (Column::Note, &["备注", "note", "备注："]),
+        ];
+        for (column, texts) in cases {
+            for text in texts {
+                assert_eq!(header_column(text), Some(column), "{text}");
+            }
+        }
+        for text in ["序号", "身份证号", "", "幸福里社区居民花名册", "(手机)"] {
+            assert_eq!(header_column(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn no_header_within_the_first_ten_rows() {
+        let mut rows: Vec<Vec<Cell>> = (0..10).map(|i| texts(&[&format!("说明 {i}")])).collect();
+        rows.push(header());
+        rows.push(texts(&["张三", "", "", "", "1栋", "", "301", "", ""]));
+        assert_eq!(parse_rows(&rows, THIS_YEAR), Err(RosterError::NoHeader));
+        // A header without a building column is no header.
+        let rows = vec![texts(&["姓名", "房号"]), texts(&["张三", "301"])];
+        assert_eq!(parse_rows(&rows, THIS_YEAR), Err(RosterError::NoHeader));
+        assert_eq!(parse_rows(&[], THIS_YEAR), Err(RosterError::NoHeader));
+        assert_eq!(RosterError::NoHeader.code(), "no_header");
+    }
+
+    #[test]
+    fn the_header_on_the_tenth_row_is_found() {
+        let mut rows: Vec<Vec<Cell>> = (0..9).map(|_| vec![]).collect();
+        rows.push(header());
+        rows.push(texts(&["张三", "", "", "", "1栋", "", "301", "", ""]));
+        assert_eq!(ok(&rows)[0].row_no, 11);
+    }
+
+    #[test]
+    fn full_width_digits_spaces_and_numbers_from_excel() {
+        let rows = vec![
+            header(),
+            vec![
+                t("\u{3000}王　秀英 "),
+                t("女"),
+                t("１９４８年"),
+                t("１３８ ００１３ ８０００"),
+                t("１栋"),
+                t("２"),
+                t("３０１ "),
+                Cell::Empty,
+                Cell::Empty,
+            ],
+            vec![
+                t("赵六"),
+                Cell::Empty,
+                n(1948.0),
+                n(13800138001.0),
+                n(1.0),
+                n(2.0),
+                n(301.0),
+            ],
+        ];
+        let parsed = ok(&rows);
+        let wang = &parsed[0];
+        assert_eq!(wang.name.as_str(), "王 秀英");
+        assert_eq!(wang.birth_year.map(BirthYear::get), Some(1948));
+        assert_eq!(wang.phone.as_ref().map(Phone::as_str), Some("13800138000"));
+        assert_eq!(wang.building.as_str(), "1栋");
+        assert_eq!(wang.unit.as_ref().map(Label::as_str), Some("2"));
+        assert_eq!(wang.room.as_str(), "301");
+        let zhao = &parsed[1];
+        assert_eq!(zhao.birth_year.map(BirthYear::get), Some(1948));
+        assert_eq!(zhao.phone.as_ref().map(Phone::as_str), Some("13800138001"));
+        assert_eq!(zhao.building.as_str(), "1");
+        assert_eq!(zhao.unit.as_ref().map(Label::as_str), Some("2"));
+        assert_eq!(zhao.room.as_str(), "301");
+    }
+
+    #[test]
+    fn birth_dates_as_serials_date_cells_numbers_and_text() {
+        let rows = vec![
+            texts(&["姓名", "出生日期", "楼栋", "房号"]),
+            vec![t("甲"), n(17594.0), t("1"), t("101")],
+            vec![t("乙"), n(17600.75), t("1"), t("102")],
+            vec![
+                t("丙"),
+                Cell::Date {
+                    year: 1950,
+                    month: 5,
+                    day: 4,
+                },
+                t("1"),
+                t("103"),
+            ],
+            vec![t("丁"), t("1948-03-02"), t("1"), t("104")],
+            vec![t("戊"), t("1948年3月"), t("1"), t("105")],
+            vec![t("己"), t("1948"), t("1"), t("106")],
+            vec![t("庚"), n(19480302.0), t("1"), t("107")],
+            vec![t("辛"), n(1960.0), t("1"), t("108")],
+        ];
+        let years: Vec<i32> = ok(&rows)
+            .iter()
+            .map(|r| r.birth_year.unwrap().get())
+            .collect();
+        assert_eq!(years, [1948, 1948, 1950, 1948, 1948, 1948, 1948, 1960]);
+    }
+
+    #[test]
+    fn a_birth_year_column_wins_over_a_birth_date_column() {
+        let rows = vec![
+            texts(&["姓名", "出生日期", "出生年份", "楼栋", "房号"]),
+            vec![t("甲"), t("1950-01-01"), t("1949"), t("1"), t("101")],
+            vec![t("乙"), t("1950-01-01"), Cell::Empty, t("1"), t("102")],
+        ];
+        let years: Vec<i32> = ok(&rows)
+            .iter()
+            .map(|r| r.birth_year.unwrap().get())
+            .collect();
+        assert_eq!(years, [1949, 1950]);
+    }
+
+    #[test]
+    fn excel_serial_dates_follow_the_lotus_leap_year_bug() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(excel_serial_to_date(1.0), date(1900, 1, 1));
+        assert_eq!(excel_serial_to_date(59.0), date(1900, 2, 28));
+        assert_eq!(excel_serial_to_date(61.0), date(1900, 3, 1));
+        assert_eq!(excel_serial_to_date(17594.0), date(1948, 3, 2));
+        assert_eq!(excel_serial_to_date(17600.0), date(1948, 3, 8));
+        assert_eq!(excel_serial_to_date(25569.0), date(1970, 1, 1));
+        assert_eq!(excel_serial_to_date(25569.99), date(1970, 1, 1));
+        assert_eq!(excel_serial_to_date(2_958_465.0), date(9999, 12, 31));
+        assert_eq!(excel_serial_to_date(0.0), None);
+        assert_eq!(excel_serial_to_date(-5.0), None);
+        assert_eq!(excel_serial_to_date(f64::NAN), None);
+        assert_eq!(excel_serial_to_date(3_000_000.0), None);
+    }
+
+    #[test]
+    fn tag_cells_keep_tags_and_move_other_words_to_the_note() {
+        let rows = vec![
+            header(),
+            texts(&[
+                "张三",
+                "",
+                "",
+                "",
+                "1栋",
+                "",
+                "301",
+                "党员、空巢 退休,党员；low_income/军属",
+                "腿脚不便",
+            ]),
+            texts(&["李四", "", "", "", "1栋", "", "302", "独居，高龄", ""]),
+            texts(&["王五", "", "", "", "1栋", "", "303", "退休", ""]),
+        ];
+        let parsed = ok(&rows);
+        assert_eq!(
+            parsed[0].tags,
+            [Tag::PartyMember, Tag::EmptyNest, Tag::LowIncome]
+        );
+        assert_eq!(parsed[0].note.as_deref(), Some("腿脚不便；退休、军属"));
+        assert_eq!(parsed[1].tags, [Tag::LivingAlone, Tag::Aged]);
+        assert_eq!(parsed[1].note, None);
+        assert!(parsed[2].tags.is_empty());
+        assert_eq!(parsed[2].note.as_deref(), Some("退休"));
+    }
+
+    #[test]
+    fn several_phones_in_one_cell_keep_the_first_and_note_the_rest() {
+        let rows = vec![
+            header(),
+            texts(&[
+                "张三",
+                "",
+                "",
+                "13800138000/028-85551234",
+                "1栋",
+                "",
+                "301",
+                "",
+                "",
+            ]),
+        ];
+        let parsed = ok(&rows);
+        assert_eq!(
+            parsed[0].phone.as_ref().map(Phone::as_str),
+            Some("13800138000")
+        );
+        assert_eq!(parsed[0].note.as_deref(), Some("其他电话：028-85551234"));
+    }
+
+    #[test]
+    fn the_same_person_twice_is_a_duplicate_whatever_the_spelling() {
+        let rows = vec![
+            texts(&["小区名称"]),
+            header(),
+            texts(&["张三", "", "", "", "1栋", "2单元", "301", "", ""]),
+            texts(&["李四", "", "", "", "1栋", "2单元", "301", "", ""]),
+            texts(&["张三", "", "", "", "01号楼", "二单元", "301室", "", ""]),
+            texts(&["张 三", "", "", "", "1", "2", "0301", "", ""]),
+        ];
+        assert_eq!(
+            problems(&rows),
+            [(5, ProblemKind::DuplicatePerson { first_row: 3 })]
+        );
+    }
+
+    #[test]
+    fn the_same_flat_in_two_courtyards_is_two_people() {
+        let rows = vec![
+            texts(&["院落", "姓名", "楼栋", "房号"]),
+            texts(&["东院", "张三", "1栋", "301"]),
+            texts(&["西院", "张三", "1栋", "301"]),
+        ];
+        assert_eq!(ok(&rows).len(), 2);
+    }
+
+    #[test]
+    fn every_problem_of_every_row_is_reported() {
+        let long = "楼".repeat(41);
+        let rows = vec![
+            header(),
+            texts(&["", "", "", "", "1栋", "", "301", "", ""]),
+            texts(&["12345", "", "", "", "1栋", "", "302", "", ""]),
+            texts(&["张三", "未知", "", "", "1栋", "", "303", "", ""]),
+            texts(&["李四", "", "1800", "", "1栋", "", "304", "", ""]),
+            texts(&["王五", "", "", "13800", "1栋", "", "305", "", ""]),
+            texts(&["赵六", "", "", "", "", "", "306", "", ""]),
+            texts(&["孙七", "", "", "", "1栋", "", "", "", ""]),
+            texts(&["周八", "", "", "", &long, "", "307", "", ""]),
+            texts(&["=A1&B1", "", "", "", "1栋", "", "308", "", ""]),
+            texts(&["吴九", "", "", "", "1栋", "", "309", "", ""]),
+            texts(&["吴九", "", "", "", "1栋", "", "309", "", ""]),
+            // Several problems in one row, all reported, in column order.
+            texts(&["", "X", "abc", "12", "", "", "", "", ""]),
+            vec![
+                t("郑十"),
+                Cell::Bool(true),
+                Cell::Empty,
+                Cell::Empty,
+                t("1栋"),
+                Cell::Empty,
+                t("＝SUM(A1)"),
+            ],
+        ];
+        assert_eq!(
+            problems(&rows),
+            [
+                (2, ProblemKind::MissingName),
+                (3, ProblemKind::BadName),
+                (4, ProblemKind::BadGender("未知".into())),
+                (5, ProblemKind::BadBirthYear("1800".into())),
+                (6, ProblemKind::BadPhone("13800".into())),
+                (7, ProblemKind::MissingBuilding),
+                (8, ProblemKind::MissingRoom),
+                (9, ProblemKind::BadLabel(long.clone())),
+                (10, ProblemKind::FormulaCell("=A1&B1".into())),
+                (12, ProblemKind::DuplicatePerson { first_row: 11 }),
+                (13, ProblemKind::MissingName),
+                (13, ProblemKind::BadGender("X".into())),
+                (13, ProblemKind::BadBirthYear("abc".into())),
+                (13, ProblemKind::BadPhone("12".into())),
+                (13, ProblemKind::MissingBuilding),
+                (13, ProblemKind::MissingRoom),
+                (14, ProblemKind::BadGender("true".into())),
+                (14, ProblemKind::FormulaCell("=SUM(A1)".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_serial_and_number_birth_dates_are_reported_as_written() {
+        let rows = vec![
+            texts(&["姓名", "出生日期", "楼栋", "房号"]),
+            vec![t("甲"), n(-3.0), t("1"), t("101")],
+            vec![t("乙"), n(99999.0), t("1"), t("102")],
+            vec![
+                t("丙"),
+                Cell::Date {
+                    year: 1850,
+                    month: 1,
+                    day: 1,
+                },
+                t("1"),
+                t("103"),
+            ],
+        ];
+        assert_eq!(
+            problems(&rows),
+            [
+                (2, ProblemKind::BadBirthYear("-3".into())),
+                (3, ProblemKind::BadBirthYear("99999".into())),
+                (4, ProblemKind::BadBirthYear("1850-01-01".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn more_than_max_rows_is_refused_but_blank_rows_do_not_count() {
+        let row = texts(&["张三", "", "", "", "1栋", "", "301", "", ""]);
+        let mut rows = vec![header()];
+        rows.extend(std::iter::repeat_n(row.clone(), MAX_ROWS));
+        rows.extend(std::iter::repeat_n(vec![Cell::Empty], 50));
+        // Exactly MAX_ROWS is allowed past the size check (they are duplicates, so problems follow).
+        assert!(matches!(
+            parse_rows(&rows, THIS_YEAR),
+            Err(RosterError::Problems(_))
+        ));
+        rows.push(row);
+        let err = parse_rows(&rows, THIS_YEAR).unwrap_err();
+        assert_eq!(err, RosterError::TooManyRows { max: MAX_ROWS });
+        assert_eq!(err.code(), "too_many_rows");
+        assert_eq!(err.to_string(), "名单超过 20000 行，请分批上传");
+    }
+
+    #[test]
+    fn messages_codes_and_values() {
+        let problem = RowProblem {
+            row_no: 12,
+            kind: ProblemKind::BadPhone("13800".into()),
+        };
+        assert_eq!(problem.to_string(), "第 12 行：手机号码格式不对（13800）");
+        assert_eq!(problem.kind.code(), "bad_phone");
+        assert_eq!(problem.kind.value().as_deref(), Some("13800"));
+        let duplicate = ProblemKind::DuplicatePerson { first_row: 3 };
+        assert_eq!(duplicate.value().as_deref(), Some("3"));
+        assert_eq!(duplicate.to_string(), "和第 3 行是同一个人");
+        assert_eq!(ProblemKind::MissingName.value(), None);
+        let all = [
+            ProblemKind::MissingName,
+            ProblemKind::BadName,
+            ProblemKind::BadGender(String::new()),
+            ProblemKind::BadBirthYear(String::new()),
+            ProblemKind::BadPhone(String::new()),
+            ProblemKind::MissingBuilding,
+            ProblemKind::MissingRoom,
+            ProblemKind::BadLabel(String::new()),
+            ProblemKind::UnknownTag(String::new()),
+            ProblemKind::DuplicatePerson { first_row: 1 },
+            ProblemKind::UnknownBuilding(String::new()),
+            ProblemKind::AlreadyOnRoster,
+            ProblemKind::FormulaCell(String::new()),
+        ];
+        let codes: HashSet<&str> = all.iter().map(ProblemKind::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        );
+        assert_eq!(
+            RosterError::Problems(vec![problem]).to_string(),
+            "名单里有 1 处问题"
+        );
+    }
+
+    #[test]
+    fn building_unit_and_room_keys() {
+        for label in [
+            "1", "1栋", "1号楼", "1幢", "１栋", "01栋", "1 栋", "一栋", "1楼", "1号",
+        ] {
+            assert_eq!(building_key(label), "1", "{label}");
+        }
+        assert_eq!(building_key("12栋"), "12");
+        assert_eq!(building_key("十二栋"), "12");
+        assert_eq!(building_key("A座"), "A");
+        assert_eq!(building_key("a栋"), "A");
+        assert_eq!(building_key("栋"), "栋");
+        assert_eq!(building_key("0"), "0");
+        assert_eq!(building_key("幸福楼"), "幸福");
+        for label in ["2", "2单元", "二单元", "两单元", "02", "２单元", "2号"] {
+            assert_eq!(unit_key(label), "2", "{label}");
+        }
+        assert_eq!(unit_key("十单元"), "10");
+        assert_eq!(unit_key("二十一单元"), "21");
+        for label in ["301", "301室", "301号", "0301", "３０１", "301 室"] {
+            assert_eq!(room_key(label), "301", "{label}");
+        }
+        assert_eq!(room_key("三零一"), "三零一");
+    }
+
+    #[test]
+    fn chinese_numbers_up_to_ninety_nine() {
+        let cases = [
+            ("一", 1),
+            ("九", 9),
+            ("十", 10),
+            ("十一", 11),
+            ("二十", 20),
+            ("九十九", 99),
+        ];
+        for (text, number) in cases {
+            assert_eq!(chinese_number(text), Some(number), "{text}");
+        }
+        for text in ["零", "一十", "十零", "百", "一二", ""] {
+            assert_eq!(chinese_number(text), None, "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn building_spellings_share_a_key(number in 1u32..1000, zeros in 0usize..3, suffix in prop::sample::select(vec!["", "栋", "号楼", "幢", "楼", "号"])) {
+            let label = format!("{}{number}{suffix}", "0".repeat(zeros));
+            prop_assert_eq!(building_key(&label), number.to_string());
+        }
+
+        #[test]
+        fn parse_rows_never_panics(cells in prop::collection::vec(prop::collection::vec("\\PC{0,6}", 0..6), 0..8)) {
+            let mut rows = vec![texts(&["姓名", "楼栋", "房号", "电话", "出生日期", "标签"])];
+            rows.extend(cells.iter().map(|row| row.iter().map(|text| t(text)).collect::<Vec<_>>()));
+            let _ = parse_rows(&rows, THIS_YEAR);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! One file per table. Plain models; the queries live in the feature modules (`grid`, `account`, `audit`).
+
+pub mod api_token;
+pub mod audit_log;
+pub mod building;
+pub mod community;
+pub mod courtyard;
+pub mod household;
+pub mod login_failure;
+pub mod resident;
+pub mod resident_tag;
+pub mod role_grant;
+pub mod session;
+pub mod user;

@@ -1,0 +1,14 @@
+//! The schema, as migrations run in order on SQLite and PostgreSQL alike. One migration per file; a migration,
+//! once released, is never edited: add a new one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_foundation;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_foundation::Migration)]
+    }
+}

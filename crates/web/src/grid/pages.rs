@@ -1,0 +1,923 @@
+//! The grid's pages: lists with search and filters, a resident's page, forms to add and change, move-out.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use weizhili_core::access::{Action, ListScope, Place};
+use weizhili_core::grid::{AgeBand, Tag};
+use weizhili_store::grid::{self, HouseholdRow, NewBuilding, NewHousehold, Page, ResidentFilter};
+use weizhili_store::{audit, begin_write};
+
+use super::forms::{CONSENT_BASES, ResidentInput};
+use super::{ResidentView, household_place, view_resident, visible_household, visible_resident};
+use crate::auth::CurrentUser;
+use crate::page::{PageCtx, render, with_page};
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/residents", get(residents).post(create_resident))
+        .route("/residents/new", get(new_resident))
+        .route("/residents/{id}", get(resident).post(update_resident))
+        .route("/residents/{id}/edit", get(edit_resident))
+        .route("/residents/{id}/move-out", post(move_out))
+        .route("/households", get(households).post(create_household))
+        .route("/households/{id}", get(household))
+        .route("/buildings", get(buildings).post(create_building))
+        .route("/courtyards", post(create_courtyard))
+}
+
+/// An id in a path; anything that is not a number is a page that does not exist.
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResidentQuery {
+    pub q: Option<String>,
+    pub building: Option<String>,
+    pub tag: Option<String>,
+    pub age: Option<String>,
+    pub page: Option<String>,
+    pub moved_out: Option<String>,
+}
+
+impl ResidentQuery {
+    /// Unknown filter values are ignored rather than refused: a stale bookmark still opens the list.
+    pub fn filter(&self, per_page: u64) -> ResidentFilter {
+        ResidentFilter {
+            community_id: None,
+            q: self
+                .q
+                .clone()
+                .filter(|q| !q.trim().is_empty())
+                .map(|q| q.chars().take(50).collect()),
+            building_id: self.building.as_deref().and_then(|b| b.parse().ok()),
+            household_id: None,
+            tag: self.tag.as_deref().and_then(|t| Tag::parse(t).ok()),
+            age_band: self.age.as_deref().and_then(|a| AgeBand::parse(a).ok()),
+            include_moved_out: self.moved_out.as_deref() == Some("1"),
+            page: self
+                .page
+                .as_deref()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1),
+            per_page,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "grid/residents.html")]
+struct ResidentsPage {
+    c: PageCtx,
+    rows: Vec<ResidentView>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    q: String,
+    buildings: Vec<Choice>,
+    tags: Vec<Choice>,
+    ages: Vec<Choice>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_add: bool,
+}
+
+async fn residents(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Query(q): Query<ResidentQuery>,
+) -> Result<Response, AppError> {
+    let scope = user.actor.list_scope(Action::ViewGrid);
+    if scope == ListScope::Nothing {
+        return Err(AppError::Forbidden);
+    }
+    let filter = q.filter(20);
+    let this_year = state.clock.this_year();
+    let found = grid::residents(&state.db, &scope, &filter, this_year).await?;
+    let buildings = grid::buildings(&state.db, &scope, None).await?;
+    // Lists never show unmasked personal data: the resident's own page does, and is audited.
+    let rows = found
+        .rows
+        .iter()
+        .map(|r| {
+            let place = super::resident_place(r);
+            ResidentView::build(
+                r,
+                false,
+                user.can(Action::ViewSensitiveTags, &place),
+                this_year,
+            )
+        })
+        .collect();
+    let sees_sensitive = user
+        .community_id()
+        .is_some_and(|c| user.can(Action::ViewSensitiveTags, &Place::community(c)))
+        || user.actor.is_admin();
+    let tags = Tag::ALL
+        .iter()
+        .filter(|t| sees_sensitive || !t.is_sensitive())
+        .map(|t| Choice {
+            value: t.as_str().into(),
+            label: c.t(&format!("tag-{}", t.as_str().replace('_', "-"))),
+            selected: filter.tag == Some(*t),
+        })
+        .collect();
+    let ages = AgeBand::ALL
+        .iter()
+        .map(|a| Choice {
+            value: a.as_str().into(),
+            label: c.t(&format!("age-{}", a.as_str())),
+            selected: filter.age_band == Some(*a),
+        })
+        .collect();
+    let buildings = buildings
+        .iter()
+        .map(|b| Choice {
+            value: b.id.to_string(),
+            label: b.name.clone(),
+            selected: filter.building_id == Some(b.id),
+        })
+        .collect();
+    let query = [
+        ("q", q.q.clone().unwrap_or_default()),
+        ("building", q.building.clone().unwrap_or_default()),
+        ("tag", q.tag.clone().unwrap_or_default()),
+        ("age", q.age.clone().unwrap_or_default()),
+    ];
+    let pages = found.pages();
+    let page = found.page;
+    let can_add = matches!(
+        scope,
+        ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_)
+    );
+    Ok(render(&ResidentsPage {
+        c,
+        rows,
+        total: found.total,
+        page,
+        pages,
+        q: q.q.unwrap_or_default(),
+        buildings,
+        tags,
+        ages,
+        prev: (page > 1).then(|| with_page("/residents", &query, page - 1)),
+        next: (page < pages).then(|| with_page("/residents", &query, page + 1)),
+        can_add,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "grid/resident.html")]
+struct ResidentPage {
+    c: PageCtx,
+    r: ResidentView,
+    can_edit: bool,
+}
+
+async fn resident(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let row = visible_resident(&state, &user, parse_id(&id)?).await?;
+    let can_edit = user.can(Action::EditGrid, &super::resident_place(&row))
+        && row.resident.moved_out_at.is_none();
+    let r = view_resident(&state, &user, &row, true).await?;
+    Ok(render(&ResidentPage { c, r, can_edit }))
+}
+
+#[derive(Template)]
+#[template(path = "grid/resident_form.html")]
+struct ResidentForm {
+    c: PageCtx,
+    action: String,
+    title_key: &'static str,
+    place: String,
+    household_id: i64,
+    input: ResidentInput,
+    errors: Vec<(&'static str, String)>,
+    tags: Vec<Choice>,
+    genders: Vec<Choice>,
+    bases: Vec<Choice>,
+}
+
+impl ResidentForm {
+    fn error_for(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn resident_form(
+    c: PageCtx,
+    action: String,
+    title_key: &'static str,
+    place: String,
+    household_id: i64,
+    input: ResidentInput,
+    errors: Vec<(&'static str, &'static str)>,
+    sensitive: bool,
+) -> ResidentForm {
+    let tags = Tag::ALL
+        .iter()
+        .filter(|t| sensitive || !t.is_sensitive())
+        .map(|t| Choice {
+            value: t.as_str().into(),
+            label: c.t(&format!("tag-{}", t.as_str().replace('_', "-"))),
+            selected: input.has_tag(t.as_str()),
+        })
+        .collect();
+    let gender = input.gender.clone().unwrap_or_default();
+    let genders = ["male", "female"]
+        .iter()
+        .map(|g| Choice {
+            value: (*g).into(),
+            label: c.t(&format!("gender-{g}")),
+            selected: gender == *g
+                || (gender == "男" && *g == "male")
+                || (gender == "女" && *g == "female"),
+        })
+        .collect();
+    let basis = input.consent_basis.clone().unwrap_or_default();
+    let bases = CONSENT_BASES
+        .iter()
+        .map(|b| Choice {
+            value: (*b).into(),
+            label: c.t(&format!("consent-{}", b.replace('_', "-"))),
+            selected: basis == *b,
+        })
+        .collect();
+    let errors = errors
+        .into_iter()
+        .map(|(f, code)| (f, crate::error::message(c.lang, code)))
+        .collect();
+    ResidentForm {
+        c,
+        action,
+        title_key,
+        place,
+        household_id,
+        input,
+        errors,
+        tags,
+        genders,
+        bases,
+    }
+}
+
+#[derive(Deserialize)]
+struct NewResidentQuery {
+    household: Option<String>,
+}
+
+async fn new_resident(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Query(q): Query<NewResidentQuery>,
+) -> Result<Response, AppError> {
+    let hid = parse_id(q.household.as_deref().unwrap_or(""))?;
+    let h = visible_household(&state, &user, hid).await?;
+    user.require(Action::EditGrid, &household_place(&h))?;
+    let b = grid::building(&state.db, h.building_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sensitive = user.can(Action::ViewSensitiveTags, &household_place(&h));
+    let form = resident_form(
+        c,
+        "/residents".into(),
+        "resident-new",
+        super::place_label(&b.name, &h.unit, &h.room),
+        h.id,
+        ResidentInput::default(),
+        vec![],
+        sensitive,
+    );
+    Ok(render(&form))
+}
+
+async fn create_resident(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let hid = parse_id(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "household_id")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or(""),
+    )?;
+    let h = visible_household(&state, &user, hid).await?;
+    let place = household_place(&h);
+    user.require(Action::EditGrid, &place)?;
+    let input = ResidentInput::from_pairs(&pairs);
+    let sensitive = user.can(Action::ViewSensitiveTags, &place);
+    match input.parse(state.clock.this_year()) {
+        Ok(mut fields) => {
+            if !sensitive {
+                fields.tags.retain(|t| !t.is_sensitive());
+            }
+            let now = state.clock.now();
+            let txn = begin_write(&state.db).await?;
+            let created = grid::create_resident(&txn, &h, fields, Some(user.user.id), now).await?;
+            audit::record(
+                &txn,
+                now,
+                user.audit("resident.create")
+                    .object("resident", created.id)
+                    .community(Some(h.community_id)),
+            )
+            .await?;
+            txn.commit()
+                .await
+                .map_err(weizhili_store::StoreError::from)?;
+            Ok(Redirect::to(&format!("/residents/{}", created.id)).into_response())
+        }
+        Err(problems) => {
+            let b = grid::building(&state.db, h.building_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let form = resident_form(
+                c,
+                "/residents".into(),
+                "resident-new",
+                super::place_label(&b.name, &h.unit, &h.room),
+                h.id,
+                input,
+                problems,
+                sensitive,
+            );
+            let mut response = render(&form);
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}
+
+async fn edit_resident(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let row = visible_resident(&state, &user, parse_id(&id)?).await?;
+    let place = super::resident_place(&row);
+    user.require(Action::EditGrid, &place)?;
+    let view = view_resident(&state, &user, &row, true).await?;
+    let r = &row.resident;
+    let input = ResidentInput {
+        name: r.name.clone(),
+        gender: r.gender.clone(),
+        birth_year: r.birth_year.map(|y| y.to_string()),
+        phone: r.phone.clone(),
+        relation: r.relation.clone(),
+        tags: view.tags.clone(),
+        skills: Some(r.skills.clone()),
+        hobbies: Some(r.hobbies.clone()),
+        note: r.note.clone(),
+        consent_basis: r.consent_basis.clone(),
+    };
+    let sensitive = user.can(Action::ViewSensitiveTags, &place);
+    let form = resident_form(
+        c,
+        format!("/residents/{}", r.id),
+        "resident-edit",
+        view.address(),
+        r.household_id,
+        input,
+        vec![],
+        sensitive,
+    );
+    Ok(render(&form))
+}
+
+async fn update_resident(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let row = visible_resident(&state, &user, parse_id(&id)?).await?;
+    let place = super::resident_place(&row);
+    user.require(Action::EditGrid, &place)?;
+    let input = ResidentInput::from_pairs(&pairs);
+    let sensitive = user.can(Action::ViewSensitiveTags, &place);
+    match input.parse(state.clock.this_year()) {
+        Ok(mut fields) => {
+            let keep: Vec<Tag> = if sensitive {
+                vec![]
+            } else {
+                Tag::ALL
+                    .iter()
+                    .copied()
+                    .filter(|t| t.is_sensitive())
+                    .collect()
+            };
+            fields.tags.retain(|t| !keep.contains(t));
+            let now = state.clock.now();
+            let txn = begin_write(&state.db).await?;
+            grid::update_resident(
+                &txn,
+                row.resident.id,
+                fields,
+                &keep,
+                Some(user.user.id),
+                now,
+            )
+            .await?;
+            audit::record(
+                &txn,
+                now,
+                user.audit("resident.update")
+                    .object("resident", row.resident.id)
+                    .community(Some(row.resident.community_id)),
+            )
+            .await?;
+            txn.commit()
+                .await
+                .map_err(weizhili_store::StoreError::from)?;
+            Ok(Redirect::to(&format!("/residents/{}", row.resident.id)).into_response())
+        }
+        Err(problems) => {
+            let place_label = super::place_label(&row.building_name, &row.unit, &row.room);
+            let form = resident_form(
+                c,
+                format!("/residents/{}", row.resident.id),
+                "resident-edit",
+                place_label,
+                row.resident.household_id,
+                input,
+                problems,
+                sensitive,
+            );
+            let mut response = render(&form);
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}
+
+async fn move_out(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let row = visible_resident(&state, &user, parse_id(&id)?).await?;
+    user.require(Action::EditGrid, &super::resident_place(&row))?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    grid::move_out(&txn, row.resident.id, now).await?;
+    audit::record(
+        &txn,
+        now,
+        user.audit("resident.move_out")
+            .object("resident", row.resident.id)
+            .community(Some(row.resident.community_id)),
+    )
+    .await?;
+    txn.commit()
+        .await
+        .map_err(weizhili_store::StoreError::from)?;
+    Ok(Redirect::to(&format!("/residents/{}", row.resident.id)).into_response())
+}
+
+// ---- households ----
+
+#[derive(Template)]
+#[template(path = "grid/households.html")]
+struct HouseholdsPage {
+    c: PageCtx,
+    rows: Vec<HouseholdRow>,
+    page: Page<()>,
+    buildings: Vec<Choice>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_add: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct HouseholdQuery {
+    building: Option<String>,
+    page: Option<String>,
+}
+
+async fn households(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Query(q): Query<HouseholdQuery>,
+) -> Result<Response, AppError> {
+    households_page(&state, c, &user, &q, None).await
+}
+
+async fn households_page(
+    state: &AppState,
+    c: PageCtx,
+    user: &CurrentUser,
+    q: &HouseholdQuery,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let scope = user.actor.list_scope(Action::ViewGrid);
+    if scope == ListScope::Nothing {
+        return Err(AppError::Forbidden);
+    }
+    let building_id = q.building.as_deref().and_then(|b| b.parse().ok());
+    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
+    let found = grid::households(&state.db, &scope, None, building_id, page, 30).await?;
+    let buildings = grid::buildings(&state.db, &scope, None).await?;
+    let query = [("building", q.building.clone().unwrap_or_default())];
+    let pages = found.pages();
+    let can_add = matches!(
+        scope,
+        ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_)
+    );
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = render(&HouseholdsPage {
+        prev: (found.page > 1).then(|| with_page("/households", &query, found.page - 1)),
+        next: (found.page < pages).then(|| with_page("/households", &query, found.page + 1)),
+        page: Page {
+            rows: vec![],
+            total: found.total,
+            page: found.page,
+            per_page: found.per_page,
+        },
+        rows: found.rows,
+        buildings: buildings
+            .iter()
+            .map(|b| Choice {
+                value: b.id.to_string(),
+                label: b.name.clone(),
+                selected: building_id == Some(b.id),
+            })
+            .collect(),
+        c,
+        can_add,
+        error,
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct HouseholdForm {
+    building_id: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    room: String,
+}
+
+async fn create_household(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Form(form): Form<HouseholdForm>,
+) -> Result<Response, AppError> {
+    let b = super::visible_building(&state, &user, parse_id(&form.building_id)?).await?;
+    user.require(Action::EditGrid, &Place::building(b.community_id, b.id))?;
+    let unit = weizhili_core::roster::unit_key(&form.unit);
+    let room = weizhili_core::roster::room_key(&form.room);
+    if room.is_empty() || room.chars().count() > 20 || unit.chars().count() > 20 {
+        let q = HouseholdQuery {
+            building: Some(b.id.to_string()),
+            page: None,
+        };
+        return households_page(
+            &state,
+            c.clone(),
+            &user,
+            &q,
+            Some(crate::error::message(c.lang, "bad_room")),
+        )
+        .await;
+    }
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let h = grid::create_household(
+        &txn,
+        NewHousehold {
+            community_id: b.community_id,
+            building_id: b.id,
+            unit,
+            room,
+            status: "occupied".into(),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        user.audit("household.create")
+            .object("household", h.id)
+            .community(Some(b.community_id)),
+    )
+    .await?;
+    txn.commit()
+        .await
+        .map_err(weizhili_store::StoreError::from)?;
+    Ok(Redirect::to(&format!("/households/{}", h.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "grid/household.html")]
+struct HouseholdPage {
+    c: PageCtx,
+    address: String,
+    status_key: String,
+    household_id: i64,
+    residents: Vec<ResidentView>,
+    can_edit: bool,
+}
+
+async fn household(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let h = visible_household(&state, &user, parse_id(&id)?).await?;
+    let place = household_place(&h);
+    let b = grid::building(&state.db, h.building_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let filter = ResidentFilter {
+        household_id: Some(h.id),
+        include_moved_out: true,
+        per_page: 50,
+        ..Default::default()
+    };
+    let scope = ListScope::Households(vec![h.id]);
+    let this_year = state.clock.this_year();
+    let rows = grid::residents(&state.db, &scope, &filter, this_year).await?;
+    let residents = rows
+        .rows
+        .iter()
+        .map(|r| {
+            ResidentView::build(
+                r,
+                false,
+                user.can(Action::ViewSensitiveTags, &place),
+                this_year,
+            )
+        })
+        .collect();
+    Ok(render(&HouseholdPage {
+        address: super::place_label(&b.name, &h.unit, &h.room),
+        status_key: format!("household-{}", h.status),
+        household_id: h.id,
+        residents,
+        can_edit: user.can(Action::EditGrid, &place),
+        c,
+    }))
+}
+
+// ---- courtyards and buildings ----
+
+pub struct BuildingLine {
+    pub id: i64,
+    pub name: String,
+    pub courtyard: String,
+    pub floors: String,
+    pub units: String,
+}
+
+#[derive(Template)]
+#[template(path = "grid/buildings.html")]
+struct BuildingsPage {
+    c: PageCtx,
+    buildings: Vec<BuildingLine>,
+    courtyards: Vec<Choice>,
+    can_layout: bool,
+    error: Option<String>,
+}
+
+async fn buildings(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    buildings_page(&state, c, &user, None).await
+}
+
+async fn buildings_page(
+    state: &AppState,
+    c: PageCtx,
+    user: &CurrentUser,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let scope = user.actor.list_scope(Action::ViewGrid);
+    if scope == ListScope::Nothing {
+        return Err(AppError::Forbidden);
+    }
+    let buildings = grid::buildings(&state.db, &scope, None).await?;
+    let mut courtyards = Vec::new();
+    let community = user.community_id();
+    if let Some(cid) = community {
+        courtyards = grid::courtyards(&state.db, cid).await?;
+    } else if user.actor.is_admin() {
+        for community in grid::communities(&state.db).await? {
+            courtyards.extend(grid::courtyards(&state.db, community.id).await?);
+        }
+    }
+    let name_of = |id: i64| {
+        courtyards
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    let lines = buildings
+        .iter()
+        .map(|b| BuildingLine {
+            id: b.id,
+            name: b.name.clone(),
+            courtyard: name_of(b.courtyard_id),
+            floors: b.floors.map(|f| f.to_string()).unwrap_or_default(),
+            units: b.units.map(|u| u.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let can_layout =
+        community.is_some_and(|cid| user.can(Action::EditCommunityLayout, &Place::community(cid)));
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = render(&BuildingsPage {
+        buildings: lines,
+        courtyards: courtyards
+            .iter()
+            .map(|y| Choice {
+                value: y.id.to_string(),
+                label: y.name.clone(),
+                selected: false,
+            })
+            .collect(),
+        can_layout,
+        error,
+        c,
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct CourtyardForm {
+    #[serde(default)]
+    name: String,
+}
+
+async fn create_courtyard(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Form(form): Form<CourtyardForm>,
+) -> Result<Response, AppError> {
+    let cid = user.community_id().ok_or(AppError::Forbidden)?;
+    user.require(Action::EditCommunityLayout, &Place::community(cid))?;
+    let Ok(name) = weizhili_core::grid::Label::parse(&form.name) else {
+        return buildings_page(
+            &state,
+            c.clone(),
+            &user,
+            Some(crate::error::message(c.lang, "bad_label")),
+        )
+        .await;
+    };
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let y = match grid::create_courtyard(&txn, cid, name.as_str(), now).await {
+        Ok(y) => y,
+        Err(weizhili_store::StoreError::Conflict(code)) => {
+            drop(txn);
+            return buildings_page(
+                &state,
+                c.clone(),
+                &user,
+                Some(crate::error::message(c.lang, code)),
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &txn,
+        now,
+        user.audit("courtyard.create").object("courtyard", y.id),
+    )
+    .await?;
+    txn.commit()
+        .await
+        .map_err(weizhili_store::StoreError::from)?;
+    Ok(Redirect::to("/buildings").into_response())
+}
+
+#[derive(Deserialize)]
+struct BuildingForm {
+    #[serde(default)]
+    courtyard_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    floors: String,
+    #[serde(default)]
+    units: String,
+}
+
+async fn create_building(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Form(form): Form<BuildingForm>,
+) -> Result<Response, AppError> {
+    let cid = user.community_id().ok_or(AppError::Forbidden)?;
+    user.require(Action::EditCommunityLayout, &Place::community(cid))?;
+    let courtyard = grid::courtyard(&state.db, parse_id(&form.courtyard_id)?)
+        .await?
+        .filter(|y| y.community_id == cid)
+        .ok_or(AppError::NotFound)?;
+    let floors = form
+        .floors
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|f| (1..=100).contains(f));
+    let units = form
+        .units
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|u| (1..=20).contains(u));
+    let Ok(name) = weizhili_core::grid::Label::parse(&form.name) else {
+        return buildings_page(
+            &state,
+            c.clone(),
+            &user,
+            Some(crate::error::message(c.lang, "bad_label")),
+        )
+        .await;
+    };
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let new = NewBuilding {
+        community_id: cid,
+        courtyard_id: courtyard.id,
+        key: weizhili_core::roster::building_key(name.as_str()),
+        name: name.as_str().to_owned(),
+        floors,
+        units,
+    };
+    let b = match grid::create_building(&txn, new, now).await {
+        Ok(b) => b,
+        Err(weizhili_store::StoreError::Conflict(code)) => {
+            drop(txn);
+            return buildings_page(
+                &state,
+                c.clone(),
+                &user,
+                Some(crate::error::message(c.lang, code)),
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &txn,
+        now,
+        user.audit("building.create").object("building", b.id),
+    )
+    .await?;
+    txn.commit()
+        .await
+        .map_err(weizhili_store::StoreError::from)?;
+    Ok(Redirect::to("/buildings").into_response())
+}

@@ -1,0 +1,193 @@
+//! The home page: for each person, what they do next. Staff see their community in numbers and what needs
+//! doing; a building head their buildings and the people who need care there; a resident their household; a
+//! visitor the way in.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use weizhili_core::access::{Action, ListScope, Place, Role};
+use weizhili_core::grid::Tag;
+use weizhili_store::grid::{self, GridCounts};
+
+use crate::auth::MaybeUser;
+use crate::page::{PageCtx, render};
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+pub struct Tile {
+    pub label: String,
+    pub value: u64,
+    pub href: String,
+}
+
+pub struct Line {
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: PageCtx,
+    heading: String,
+    intro: String,
+    tiles: Vec<Tile>,
+    next_steps: Vec<Line>,
+    signed_in: bool,
+}
+
+fn tiles(c: &PageCtx, counts: &GridCounts, care_only: bool) -> Vec<Tile> {
+    let mut tiles = Vec::new();
+    if !care_only {
+        tiles.push(Tile {
+            label: c.t("count-buildings"),
+            value: counts.buildings,
+            href: "/buildings".into(),
+        });
+        tiles.push(Tile {
+            label: c.t("count-households"),
+            value: counts.households,
+            href: "/households".into(),
+        });
+    }
+    tiles.push(Tile {
+        label: c.t("count-residents"),
+        value: counts.residents,
+        href: "/residents".into(),
+    });
+    for (tag, n) in &counts.tagged {
+        if matches!(
+            tag,
+            Tag::Aged | Tag::LivingAlone | Tag::EmptyNest | Tag::PartyMember
+        ) {
+            tiles.push(Tile {
+                label: c.t(&format!("tag-{}", tag.as_str().replace('_', "-"))),
+                value: *n,
+                href: format!("/residents?tag={}", tag.as_str()),
+            });
+        }
+    }
+    tiles
+}
+
+async fn home(
+    State(state): State<AppState>,
+    c: PageCtx,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
+    let Some(user) = user else {
+        return Ok(render(&HomePage {
+            heading: c.t("home-welcome"),
+            intro: c.t("home-welcome-intro"),
+            tiles: vec![],
+            next_steps: vec![Line {
+                label: c.t("login-submit"),
+                href: "/login".into(),
+            }],
+            signed_in: false,
+            c,
+        }));
+    };
+    let scope = user.actor.list_scope(Action::ViewGrid);
+    let community = match user.community_id() {
+        Some(id) => grid::community(&state.db, id).await?,
+        None => None,
+    };
+    let community_name = community
+        .as_ref()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let mut next_steps = Vec::new();
+    let (heading, intro, tiles) =
+        if user.actor.is_admin() || matches!(scope, ListScope::Communities(_)) {
+            let counts = grid::counts(&state.db, &scope, None).await?;
+            let place = user.community_id().map(Place::community);
+            if place
+                .as_ref()
+                .is_some_and(|p| user.can(Action::ImportRoster, p))
+            {
+                next_steps.push(Line {
+                    label: c.t("next-import-roster"),
+                    href: "/roster".into(),
+                });
+            }
+            next_steps.push(Line {
+                label: c.t("next-living-alone"),
+                href: "/residents?tag=living_alone".into(),
+            });
+            next_steps.push(Line {
+                label: c.t("next-aged"),
+                href: "/residents?tag=aged".into(),
+            });
+            if user.actor.is_admin()
+                || place
+                    .as_ref()
+                    .is_some_and(|p| user.can(Action::ViewAudit, p))
+            {
+                next_steps.push(Line {
+                    label: c.t("next-audit"),
+                    href: "/audit".into(),
+                });
+            }
+            let heading = if user.actor.is_admin() {
+                c.t("home-admin")
+            } else {
+                c.ta("home-staff", "community", &community_name)
+            };
+            (heading, c.t("home-staff-intro"), tiles(&c, &counts, false))
+        } else if let ListScope::Buildings(ids) = &scope {
+            let counts = grid::counts(&state.db, &scope, None).await?;
+            let buildings = grid::buildings(&state.db, &scope, None).await?;
+            for b in buildings.iter().filter(|b| ids.contains(&b.id)) {
+                next_steps.push(Line {
+                    label: c.ta("next-building", "building", &b.name),
+                    href: format!("/residents?building={}", b.id),
+                });
+            }
+            next_steps.push(Line {
+                label: c.t("next-living-alone"),
+                href: "/residents?tag=living_alone".into(),
+            });
+            (
+                c.ta("home-building-head", "community", &community_name),
+                c.t("home-building-head-intro"),
+                tiles(&c, &counts, true),
+            )
+        } else if let ListScope::Households(ids) = &scope {
+            for id in ids {
+                next_steps.push(Line {
+                    label: c.t("next-my-household"),
+                    href: format!("/households/{id}"),
+                });
+            }
+            (
+                c.ta("home-resident", "name", &user.user.display_name),
+                c.t("home-resident-intro"),
+                vec![],
+            )
+        } else {
+            let intro = if user.actor.has_role(Role::Volunteer) {
+                c.t("home-volunteer-intro")
+            } else {
+                c.t("home-other-intro")
+            };
+            (
+                c.ta("home-resident", "name", &user.user.display_name),
+                intro,
+                vec![],
+            )
+        };
+    Ok(render(&HomePage {
+        c,
+        heading,
+        intro,
+        tiles,
+        next_steps,
+        signed_in: true,
+    }))
+}

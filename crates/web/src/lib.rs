@@ -1,0 +1,140 @@
+//! weizhili-web: the axum application. Auth (sessions, CSRF, tokens, throttling), the pages and the JSON API of
+//! each feature, templates, locales, static files, operations endpoints.
+//!
+//! Handlers parse input into `weizhili_core` types, ask `core::access` through the [`auth::CurrentUser`]
+//! extractor, call `weizhili_store`, and render. They never decide a permission or write a status by hand.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod grid;
+pub mod home;
+pub mod i18n;
+pub mod openapi;
+pub mod ops;
+pub mod page;
+pub mod users;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use weizhili_core::clock::Clock;
+use weizhili_store::Db;
+
+pub use error::AppError;
+
+/// Settings the web layer needs, from `weizhili.toml` / `WEIZHILI_*` via the CLI.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// How long a browser session lasts without use, in hours.
+    pub session_hours: i64,
+    /// Failed logins allowed per account in the throttle window.
+    pub max_failures_per_login: u64,
+    /// Failed logins allowed per IP address in the throttle window.
+    pub max_failures_per_ip: u64,
+    /// The throttle window, in minutes.
+    pub throttle_minutes: i64,
+    /// Largest request body, in bytes (uploads included); larger ones get 413.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            session_hours: 24 * 14,
+            max_failures_per_login: 5,
+            max_failures_per_ip: 30,
+            throttle_minutes: 15,
+            max_body_bytes: 6 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<WebConfig>,
+    pub metrics: ops::Metrics,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        AppState {
+            db,
+            clock,
+            config: Arc::new(config),
+            metrics: ops::Metrics::install(),
+        }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+               frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+    Router::new()
+        .merge(home::routes())
+        .merge(auth::routes())
+        .merge(grid::routes())
+        .merge(audit::routes())
+        .merge(users::routes())
+        .merge(openapi::routes())
+        .merge(ops::routes())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf::guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::load_user,
+        ))
+        .layer(middleware::from_fn(error::render))
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,116 @@
+//! The OpenAPI document of `/api/v1` (`/api/openapi.json`) and a documentation page rendered from it on the
+//! server (`/api/docs`): no script, no CDN, works on an intranet.
+
+use askama::Template;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+use crate::auth::login;
+use crate::grid::{api, forms};
+use crate::page::{PageCtx, render};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "weizhili API", description = "楼栋微治理平台 weizhili: the JSON twin of every page. Sign in with \
+        POST /api/v1/auth/login, then send `Authorization: Bearer <token>`. Errors are \
+        `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`."),
+    paths(
+        login::api_login, login::api_logout, login::api_me,
+        api::list_courtyards, api::create_courtyard, api::list_buildings, api::create_building,
+        api::list_households, api::get_household, api::create_household,
+        api::list_residents, api::get_resident, api::create_resident, api::update_resident, api::move_out,
+    ),
+    components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "Sign in and out"), (name = "grid", description = "Courtyards, buildings, households, residents")),
+)]
+pub struct ApiDoc;
+
+/// The shape of every error answer.
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable: `not_found`, `forbidden`, `login_failed`, `bad_phone`, …
+    pub code: String,
+    /// For people, in the request's language.
+    pub message: String,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(spec))
+        .route("/api/docs", get(docs))
+}
+
+async fn spec() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+pub struct Operation {
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub responses: String,
+}
+
+#[derive(Template)]
+#[template(path = "api_docs.html")]
+struct DocsPage {
+    c: PageCtx,
+    operations: Vec<Operation>,
+}
+
+async fn docs(c: PageCtx) -> Response {
+    let doc = ApiDoc::openapi();
+    let mut operations = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+            ("PATCH", &item.patch),
+        ];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                let mut codes: Vec<&String> = op.responses.responses.keys().collect();
+                codes.sort();
+                operations.push(Operation {
+                    method: method.into(),
+                    path: path.clone(),
+                    summary: op
+                        .summary
+                        .clone()
+                        .or_else(|| op.description.clone())
+                        .unwrap_or_default(),
+                    responses: codes
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                });
+            }
+        }
+    }
+    render(&DocsPage { c, operations })
+}
