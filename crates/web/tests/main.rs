@@ -1,0 +1,8 @@
+//! One integration-test binary for the web application: the real app on a random port, a fresh seeded
+//! database per test, a cookie-keeping client. The same suite runs on PostgreSQL when
+//! `WEIZHILI_TEST_POSTGRES_URL` is set.
+
+mod helpers;
+
+mod auth;
+mod roster;

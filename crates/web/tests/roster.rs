@@ -1,0 +1,1 @@
+//! Roster import and export through the upload page and the CLI's shared code.
