@@ -15,15 +15,8 @@ use crate::config::Settings;
 async fn open(settings: &Settings) -> Result<Db> {
     let db = weizhili_store::connect(&settings.database_url, &settings.store_options())
         .await
-        .with_context(|| {
-            format!(
-                "cannot open the database {}",
-                redact(&settings.database_url)
-            )
-        })?;
-    weizhili_store::migrate(&db)
-        .await
-        .context("cannot bring the schema up to date")?;
+        .with_context(|| format!("cannot open the database {}", redact(&settings.database_url)))?;
+    weizhili_store::migrate(&db).await.context("cannot bring the schema up to date")?;
     Ok(db)
 }
 
@@ -42,9 +35,7 @@ fn redact(url: &str) -> String {
 }
 
 async fn listen(db: Db, settings: &Settings, addr: &str) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let state = weizhili_web::AppState::new(db, Arc::new(SystemClock), settings.web_config());
     let local = listener.local_addr()?;
     println!("weizhili 已启动 / listening on http://{local}");
@@ -68,16 +59,9 @@ pub async fn demo(
     if !explicit_url {
         settings.database_url = "sqlite://weizhili-demo.db".into();
     }
-    let is_sqlite_file = settings.database_url.starts_with("sqlite://")
-        && !settings.database_url.contains(":memory:");
+    let is_sqlite_file = settings.database_url.starts_with("sqlite://") && !settings.database_url.contains(":memory:");
     if fresh_start && is_sqlite_file {
-        let path = settings
-            .database_url
-            .trim_start_matches("sqlite://")
-            .split('?')
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let path = settings.database_url.trim_start_matches("sqlite://").split('?').next().unwrap_or("").to_owned();
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }
@@ -88,15 +72,10 @@ pub async fn demo(
     }
     let clock = SystemClock;
     if demo::is_seeded(&db).await? {
-        println!(
-            "使用已有的演示数据 / reusing the demo data in {}",
-            redact(&settings.database_url)
-        );
+        println!("使用已有的演示数据 / reusing the demo data in {}", redact(&settings.database_url));
     } else {
         println!("正在生成演示数据… / creating the demo data…");
-        let hash =
-            tokio::task::spawn_blocking(|| password_auth::generate_hash(demo::DEMO_PASSWORD))
-                .await?;
+        let hash = tokio::task::spawn_blocking(|| password_auth::generate_hash(demo::DEMO_PASSWORD)).await?;
         let seeded = demo::seed(&db, &hash, clock.this_year(), clock.now()).await?;
         println!(
             "已生成 {} 个社区、{} 户、{} 位居民 / {} communities, {} households, {} residents",
@@ -108,11 +87,7 @@ pub async fn demo(
             seeded.residents
         );
     }
-    println!(
-        "\n演示账号（密码都是 {}） / demo accounts (password {}):",
-        demo::DEMO_PASSWORD,
-        demo::DEMO_PASSWORD
-    );
+    println!("\n演示账号（密码都是 {}） / demo accounts (password {}):", demo::DEMO_PASSWORD, demo::DEMO_PASSWORD);
     for a in demo::ACCOUNTS {
         println!("  {:<14} {}", a.login, a.what);
     }
@@ -133,15 +108,8 @@ async fn community_id(db: &Db, name: &str) -> Result<i64> {
     match grid::community_by_name(db, name).await? {
         Some(c) => Ok(c.id),
         None => {
-            let known: Vec<String> = grid::communities(db)
-                .await?
-                .into_iter()
-                .map(|c| c.name)
-                .collect();
-            bail!(
-                "没有这个社区 / no community named {name:?} (known: {})",
-                known.join(", ")
-            )
+            let known: Vec<String> = grid::communities(db).await?.into_iter().map(|c| c.name).collect();
+            bail!("没有这个社区 / no community named {name:?} (known: {})", known.join(", "))
         }
     }
 }
@@ -155,27 +123,14 @@ pub async fn import_residents(settings: Settings, file: PathBuf, community: Stri
     let cells = roster::read_cells(&bytes, kind).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bar = ProgressBar::new(cells.len() as u64);
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let clock = SystemClock;
-    let by = roster::ImportBy {
-        user_id: None,
-        login: "cli".into(),
-        ip: None,
-    };
-    let result = roster::import_residents(
-        &db,
-        cid,
-        &cells,
-        clock.this_year(),
-        by,
-        clock.now(),
-        |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        },
-    )
+    let by = roster::ImportBy { user_id: None, login: "cli".into(), ip: None };
+    let result = roster::import_residents(&db, cid, &cells, clock.this_year(), by, clock.now(), |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
     .await;
     bar.finish_and_clear();
     match result {
@@ -186,9 +141,7 @@ pub async fn import_residents(settings: Settings, file: PathBuf, community: Stri
             );
             Ok(())
         }
-        Err(roster::ImportError::Rejected(weizhili_core::roster::RosterError::Problems(
-            problems,
-        ))) => {
+        Err(roster::ImportError::Rejected(weizhili_core::roster::RosterError::Problems(problems))) => {
             for p in &problems {
                 eprintln!("{p}");
             }
@@ -208,12 +161,9 @@ pub async fn export_residents(settings: Settings, community: String, out: PathBu
     let clock = SystemClock;
     let bytes = roster::export_residents(&db, cid, clock.this_year()).await?;
     std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
-    let entry = audit::Entry {
-        community_id: Some(cid),
-        login: Some("cli".into()),
-        ..audit::Entry::new("roster.export")
-    }
-    .detail(format!("file={}", out.display()));
+    let entry =
+        audit::Entry { community_id: Some(cid), login: Some("cli".into()), ..audit::Entry::new("roster.export") }
+            .detail(format!("file={}", out.display()));
     audit::record(&db, clock.now(), entry).await?;
     println!("已导出到 {} / exported to {}", out.display(), out.display());
     Ok(())
@@ -222,11 +172,7 @@ pub async fn export_residents(settings: Settings, community: String, out: PathBu
 pub async fn backup(settings: Settings, out: PathBuf) -> Result<()> {
     let db = open(&settings).await?;
     weizhili_store::backup_sqlite(&db, &out).await?;
-    println!(
-        "已备份到 {} / backed up to {}",
-        out.display(),
-        out.display()
-    );
+    println!("已备份到 {} / backed up to {}", out.display(), out.display());
     Ok(())
 }
 
@@ -252,32 +198,20 @@ fn read_password() -> Result<String> {
 
 /// Parses one `--scope` into a grant for `role`.
 async fn scope_grant(db: &Db, role: Role, scope: &str) -> Result<Grant> {
-    let (kind, value) = scope.split_once(':').context(
-        "a scope looks like community:NAME, building:COMMUNITY/BUILDING or household:ID",
-    )?;
+    let (kind, value) = scope
+        .split_once(':')
+        .context("a scope looks like community:NAME, building:COMMUNITY/BUILDING or household:ID")?;
     let kind = ScopeKind::parse(kind).with_context(|| format!("unknown scope kind {kind:?}"))?;
     if kind != role.scope_kind() {
-        bail!(
-            "role {} takes a {} scope, not {}",
-            role.as_str(),
-            role.scope_kind().as_str(),
-            kind.as_str()
-        );
+        bail!("role {} takes a {} scope, not {}", role.as_str(), role.scope_kind().as_str(), kind.as_str());
     }
     match kind {
         ScopeKind::Community => {
             let cid = community_id(db, value).await?;
-            Ok(Grant {
-                role,
-                scope_kind: kind,
-                scope_id: Some(cid),
-                community_id: Some(cid),
-            })
+            Ok(Grant { role, scope_kind: kind, scope_id: Some(cid), community_id: Some(cid) })
         }
         ScopeKind::Building => {
-            let (community, building) = value
-                .split_once('/')
-                .context("building scope: building:COMMUNITY/BUILDING")?;
+            let (community, building) = value.split_once('/').context("building scope: building:COMMUNITY/BUILDING")?;
             let cid = community_id(db, community).await?;
             let key = weizhili_core::roster::building_key(building);
             let b = grid::buildings_of_community(db, cid)
@@ -285,24 +219,12 @@ async fn scope_grant(db: &Db, role: Role, scope: &str) -> Result<Grant> {
                 .into_iter()
                 .find(|b| b.key == key)
                 .with_context(|| format!("no building {building:?} in {community}"))?;
-            Ok(Grant {
-                role,
-                scope_kind: kind,
-                scope_id: Some(b.id),
-                community_id: Some(cid),
-            })
+            Ok(Grant { role, scope_kind: kind, scope_id: Some(b.id), community_id: Some(cid) })
         }
         ScopeKind::Household => {
             let id: i64 = value.parse().context("household scope: household:ID")?;
-            let h = grid::household(db, id)
-                .await?
-                .with_context(|| format!("no household {id}"))?;
-            Ok(Grant {
-                role,
-                scope_kind: kind,
-                scope_id: Some(h.id),
-                community_id: Some(h.community_id),
-            })
+            let h = grid::household(db, id).await?.with_context(|| format!("no household {id}"))?;
+            Ok(Grant { role, scope_kind: kind, scope_id: Some(h.id), community_id: Some(h.community_id) })
         }
         ScopeKind::Group | ScopeKind::Platform => {
             bail!("{} scopes are not available yet", kind.as_str())
@@ -317,25 +239,17 @@ pub async fn create_user(
     scopes: Vec<String>,
     display_name: Option<String>,
 ) -> Result<()> {
-    let role = Role::parse(&role).with_context(|| format!("unknown role {role:?}; one of admin, staff, building_head, group_leader, volunteer, resident"))?;
+    let role = Role::parse(&role).with_context(|| {
+        format!("unknown role {role:?}; one of admin, staff, building_head, group_leader, volunteer, resident")
+    })?;
     let login = login.trim().to_owned();
-    if login.is_empty()
-        || login.len() > 50
-        || !login
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
+    if login.is_empty() || login.len() > 50 || !login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
         bail!("登录名只能用字母、数字和 . _ - / a login is letters, digits and . _ -");
     }
     let db = open(&settings).await?;
     let mut grants = Vec::new();
     if role == Role::Admin {
-        grants.push(Grant {
-            role,
-            scope_kind: ScopeKind::Platform,
-            scope_id: None,
-            community_id: None,
-        });
+        grants.push(Grant { role, scope_kind: ScopeKind::Platform, scope_id: None, community_id: None });
     } else {
         if scopes.is_empty() {
             bail!("role {} needs --scope", role.as_str());
@@ -374,13 +288,9 @@ pub async fn create_user(
     for g in &grants {
         account::add_grant(&txn, user.id, g).await?;
     }
-    let entry = audit::Entry {
-        community_id: community,
-        login: Some("cli".into()),
-        ..audit::Entry::new("user.create")
-    }
-    .object("user", user.id)
-    .detail(format!("{login} {}", role.as_str()));
+    let entry = audit::Entry { community_id: community, login: Some("cli".into()), ..audit::Entry::new("user.create") }
+        .object("user", user.id)
+        .detail(format!("{login} {}", role.as_str()));
     audit::record(&txn, clock.now(), entry).await?;
     txn.commit().await?;
     println!("已创建账号 {login} / created {login} ({})", role.as_str());

@@ -64,10 +64,7 @@ impl Settings {
             ));
         }
         if !["text", "json"].contains(&settings.log_format.as_str()) {
-            return Err(format!(
-                "log_format must be \"text\" or \"json\", not {:?}",
-                settings.log_format
-            ));
+            return Err(format!("log_format must be \"text\" or \"json\", not {:?}", settings.log_format));
         }
         Ok(settings)
     }
@@ -95,9 +92,7 @@ impl Settings {
 pub fn init_logging(settings: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_new(&settings.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if settings.log_format == "json" {
         builder.json().init();
     } else {

@@ -9,11 +9,7 @@ mod config;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "weizhili",
-    version,
-    about = "楼栋微治理平台 weizhili — building micro-governance"
-)]
+#[command(name = "weizhili", version, about = "楼栋微治理平台 weizhili — building micro-governance")]
 struct Cli {
     /// Configuration file (default: ./weizhili.toml if it exists).
     #[arg(long, global = true)]
@@ -118,10 +114,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     config::init_logging(&settings);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start: {e}");
@@ -131,28 +124,20 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Serve { addr } => commands::serve(settings, addr).await,
-            Command::Demo {
-                addr,
-                fresh,
-                no_serve,
-            } => commands::demo(settings, cli.database_url.is_some(), addr, fresh, no_serve).await,
+            Command::Demo { addr, fresh, no_serve } => {
+                commands::demo(settings, cli.database_url.is_some(), addr, fresh, no_serve).await
+            }
             Command::Migrate => commands::migrate(settings).await,
-            Command::Import {
-                what: ImportWhat::Residents { file, community },
-            } => commands::import_residents(settings, file, community).await,
-            Command::Export {
-                what: ExportWhat::Residents { community, out },
-            } => commands::export_residents(settings, community, out).await,
+            Command::Import { what: ImportWhat::Residents { file, community } } => {
+                commands::import_residents(settings, file, community).await
+            }
+            Command::Export { what: ExportWhat::Residents { community, out } } => {
+                commands::export_residents(settings, community, out).await
+            }
             Command::Backup { out } => commands::backup(settings, out).await,
-            Command::User {
-                what:
-                    UserWhat::Create {
-                        login,
-                        role,
-                        scope,
-                        display_name,
-                    },
-            } => commands::create_user(settings, login, role, scope, display_name).await,
+            Command::User { what: UserWhat::Create { login, role, scope, display_name } } => {
+                commands::create_user(settings, login, role, scope, display_name).await
+            }
         }
     });
     match result {

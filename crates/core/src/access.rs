@@ -30,14 +30,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Admin,
-        Role::Staff,
-        Role::BuildingHead,
-        Role::GroupLeader,
-        Role::Volunteer,
-        Role::Resident,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Staff, Role::BuildingHead, Role::GroupLeader, Role::Volunteer, Role::Resident];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -88,15 +82,9 @@ impl ScopeKind {
     }
 
     pub fn parse(s: &str) -> Option<ScopeKind> {
-        [
-            ScopeKind::Platform,
-            ScopeKind::Community,
-            ScopeKind::Building,
-            ScopeKind::Group,
-            ScopeKind::Household,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s.trim())
+        [ScopeKind::Platform, ScopeKind::Community, ScopeKind::Building, ScopeKind::Group, ScopeKind::Household]
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
     }
 }
 
@@ -128,27 +116,15 @@ pub struct Place {
 
 impl Place {
     pub fn community(community_id: i64) -> Self {
-        Place {
-            community_id,
-            building_id: None,
-            household_id: None,
-        }
+        Place { community_id, building_id: None, household_id: None }
     }
 
     pub fn building(community_id: i64, building_id: i64) -> Self {
-        Place {
-            community_id,
-            building_id: Some(building_id),
-            household_id: None,
-        }
+        Place { community_id, building_id: Some(building_id), household_id: None }
     }
 
     pub fn household(community_id: i64, building_id: i64, household_id: i64) -> Self {
-        Place {
-            community_id,
-            building_id: Some(building_id),
-            household_id: Some(household_id),
-        }
+        Place { community_id, building_id: Some(building_id), household_id: Some(household_id) }
     }
 }
 
@@ -201,18 +177,12 @@ impl Actor {
 
     /// The one decision: may this actor do this at this place?
     pub fn can(&self, action: Action, place: &Place) -> bool {
-        self.grants
-            .iter()
-            .any(|grant| grant_allows(grant, action, place))
+        self.grants.iter().any(|grant| grant_allows(grant, action, place))
     }
 
     /// The rows of the grid this actor may see for `action`, as a filter.
     pub fn list_scope(&self, action: Action) -> ListScope {
-        if self
-            .grants
-            .iter()
-            .any(|g| g.role == Role::Admin && role_allows(Role::Admin, action))
-        {
+        if self.grants.iter().any(|g| g.role == Role::Admin && role_allows(Role::Admin, action)) {
             return ListScope::Everything;
         }
         let scoped = |role: Role| -> Vec<i64> {
@@ -308,28 +278,18 @@ mod tests {
     #[test]
     fn staff_see_their_community_and_nothing_of_another() {
         let a = actor(&[(Role::Staff, Some(C1), Some(C1))]);
-        for action in [
-            Action::ViewGrid,
-            Action::EditGrid,
-            Action::ViewPersonal,
-            Action::ExportRoster,
-            Action::ViewAudit,
-        ] {
+        for action in
+            [Action::ViewGrid, Action::EditGrid, Action::ViewPersonal, Action::ExportRoster, Action::ViewAudit]
+        {
             assert!(a.can(action, &Place::household(C1, 3, 4)), "{action:?}");
             assert!(!a.can(action, &Place::household(C2, 30, 40)), "{action:?}");
         }
-        assert_eq!(
-            a.list_scope(Action::ViewGrid),
-            ListScope::Communities(vec![C1])
-        );
+        assert_eq!(a.list_scope(Action::ViewGrid), ListScope::Communities(vec![C1]));
     }
 
     #[test]
     fn building_head_sees_only_their_buildings_and_no_sensitive_tags() {
-        let a = actor(&[
-            (Role::BuildingHead, Some(3), Some(C1)),
-            (Role::BuildingHead, Some(5), Some(C1)),
-        ]);
+        let a = actor(&[(Role::BuildingHead, Some(3), Some(C1)), (Role::BuildingHead, Some(5), Some(C1))]);
         assert!(a.can(Action::ViewGrid, &Place::household(C1, 3, 4)));
         assert!(a.can(Action::EditGrid, &Place::household(C1, 5, 9)));
         assert!(a.can(Action::ViewPersonal, &Place::household(C1, 5, 9)));
@@ -339,10 +299,7 @@ mod tests {
         assert!(!a.can(Action::EditCommunityLayout, &Place::community(C1)));
         // A building id that happens to match in another community gives nothing.
         assert!(!a.can(Action::ViewGrid, &Place::household(C2, 3, 4)));
-        assert_eq!(
-            a.list_scope(Action::ViewGrid),
-            ListScope::Buildings(vec![3, 5])
-        );
+        assert_eq!(a.list_scope(Action::ViewGrid), ListScope::Buildings(vec![3, 5]));
         assert_eq!(a.list_scope(Action::ViewAudit), ListScope::Nothing);
     }
 
@@ -354,10 +311,7 @@ mod tests {
         assert!(!a.can(Action::ViewGrid, &Place::household(C1, 3, 5)));
         assert!(!a.can(Action::ViewGrid, &Place::building(C1, 3)));
         assert!(!a.can(Action::EditGrid, &Place::household(C1, 3, 4)));
-        assert_eq!(
-            a.list_scope(Action::ViewGrid),
-            ListScope::Households(vec![4])
-        );
+        assert_eq!(a.list_scope(Action::ViewGrid), ListScope::Households(vec![4]));
     }
 
     #[test]
@@ -372,14 +326,8 @@ mod tests {
 
     #[test]
     fn the_widest_scope_wins_in_lists() {
-        let a = actor(&[
-            (Role::Resident, Some(4), Some(C1)),
-            (Role::Staff, Some(C1), Some(C1)),
-        ]);
-        assert_eq!(
-            a.list_scope(Action::ViewGrid),
-            ListScope::Communities(vec![C1])
-        );
+        let a = actor(&[(Role::Resident, Some(4), Some(C1)), (Role::Staff, Some(C1), Some(C1))]);
+        assert_eq!(a.list_scope(Action::ViewGrid), ListScope::Communities(vec![C1]));
     }
 
     #[test]

@@ -34,28 +34,21 @@ impl FixedClock {
     }
 
     pub fn advance(&self, by: chrono::Duration) {
-        let mut at = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut at = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *at += by;
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 /// Beijing time, for display and for calendar questions (what day, what year).
 pub fn china_time(at: DateTime<Utc>) -> DateTime<FixedOffset> {
     // UTC+8 is a valid offset; east_opt only fails beyond ±24h.
-    let offset = FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
+    let offset = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
     at.with_timezone(&offset)
 }
 
@@ -66,11 +59,7 @@ mod tests {
 
     #[test]
     fn new_year_arrives_in_beijing_first() {
-        let clock = FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 12, 31, 17, 0, 0)
-                .single()
-                .expect("valid"),
-        );
+        let clock = FixedClock::new(Utc.with_ymd_and_hms(2026, 12, 31, 17, 0, 0).single().expect("valid"));
         assert_eq!(clock.this_year(), 2027);
         clock.advance(chrono::Duration::days(-1));
         assert_eq!(clock.this_year(), 2026);

@@ -88,10 +88,7 @@ pub struct Phone(String);
 
 fn is_mobile(digits: &str) -> bool {
     let bytes = digits.as_bytes();
-    bytes.len() == 11
-        && bytes.iter().all(u8::is_ascii_digit)
-        && bytes[0] == b'1'
-        && (b'3'..=b'9').contains(&bytes[1])
+    bytes.len() == 11 && bytes.iter().all(u8::is_ascii_digit) && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1])
 }
 
 impl Phone {
@@ -121,11 +118,7 @@ impl Phone {
             && !compact.contains("--")
             && !compact.starts_with('1')
             && (7..=12).contains(&digit_count);
-        if well_formed {
-            Ok(Phone(compact))
-        } else {
-            Err(bad())
-        }
+        if well_formed { Ok(Phone(compact)) } else { Err(bad()) }
     }
 
     /// The full number. Use only where the reader may see it (PIPL "minimum necessary").
@@ -144,10 +137,7 @@ impl Phone {
             format!("{}****{}", &self.0[..3], &self.0[7..])
         } else {
             let keep_from = self.0.len() - 4;
-            self.0
-                .char_indices()
-                .map(|(i, c)| if i >= keep_from || c == '-' { c } else { '*' })
-                .collect()
+            self.0.char_indices().map(|(i, c)| if i >= keep_from || c == '-' { c } else { '*' }).collect()
         }
     }
 
@@ -213,9 +203,7 @@ impl BirthYear {
             (4, "") => (lead, None, None),
             (8, "") => (&lead[..4], Some(&lead[4..6]), Some(&lead[6..])),
             (4, rest) if rest.starts_with(['年', '-', '/', '.']) => {
-                let mut parts = rest
-                    .split(['年', '月', '日', '-', '/', '.'])
-                    .filter(|part| !part.is_empty());
+                let mut parts = rest.split(['年', '月', '日', '-', '/', '.']).filter(|part| !part.is_empty());
                 let (month, day) = (parts.next(), parts.next());
                 if parts.next().is_some() {
                     return Err(bad());
@@ -270,12 +258,7 @@ pub enum AgeBand {
 }
 
 impl AgeBand {
-    pub const ALL: [AgeBand; 4] = [
-        AgeBand::Child,
-        AgeBand::Adult,
-        AgeBand::Senior,
-        AgeBand::Aged,
-    ];
+    pub const ALL: [AgeBand; 4] = [AgeBand::Child, AgeBand::Adult, AgeBand::Senior, AgeBand::Aged];
 
     pub fn from_age(age: i32) -> AgeBand {
         match age {
@@ -317,10 +300,7 @@ pub enum Gender {
 impl Gender {
     /// Accepts 男/女 (also 男性/女性), M/F and male/female, case-insensitive.
     pub fn parse(input: &str) -> Result<Gender, GridError> {
-        match without_whitespace(&normalize_text(input))
-            .to_lowercase()
-            .as_str()
-        {
+        match without_whitespace(&normalize_text(input)).to_lowercase().as_str() {
             "男" | "男性" | "m" | "male" => Ok(Gender::Male),
             "女" | "女性" | "f" | "female" => Ok(Gender::Female),
             _ => Err(GridError::BadGender(input.trim().to_owned())),
@@ -439,14 +419,9 @@ impl PersonName {
     pub fn parse(input: &str) -> Result<PersonName, GridError> {
         let name = normalize_text(input);
         let len = name.chars().count();
-        let ok = (1..=30).contains(&len)
-            && name.chars().any(char::is_alphabetic)
-            && !name.chars().any(char::is_control);
-        if ok {
-            Ok(PersonName(name))
-        } else {
-            Err(GridError::BadName)
-        }
+        let ok =
+            (1..=30).contains(&len) && name.chars().any(char::is_alphabetic) && !name.chars().any(char::is_control);
+        if ok { Ok(PersonName(name)) } else { Err(GridError::BadName) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -564,10 +539,7 @@ mod tests {
         assert!(!phone.is_mobile());
         assert_eq!(phone.masked(), "***-****1234");
         assert_eq!(phone.tail4(), "1234");
-        assert_eq!(
-            Phone::parse("８５５５１２３４").unwrap().as_str(),
-            "85551234"
-        );
+        assert_eq!(Phone::parse("８５５５１２３４").unwrap().as_str(), "85551234");
         assert_eq!(Phone::parse("8555123").unwrap().as_str(), "8555123");
     }
 
@@ -607,9 +579,7 @@ mod tests {
         use serde::de::{IntoDeserializer, value::Error};
         let phone = Phone::parse("13812345678").unwrap();
         assert_eq!(String::from(phone.clone()), "13812345678");
-        let de = |s: &str| {
-            Phone::deserialize(IntoDeserializer::<Error>::into_deserializer(s.to_owned()))
-        };
+        let de = |s: &str| Phone::deserialize(IntoDeserializer::<Error>::into_deserializer(s.to_owned()));
         assert_eq!(de("+86 138 1234 5678").unwrap(), phone);
         assert!(de("123").is_err());
     }
@@ -629,11 +599,7 @@ mod tests {
             "19480302",
             " 1948 ",
         ] {
-            assert_eq!(
-                BirthYear::parse(input, THIS_YEAR).unwrap().get(),
-                1948,
-                "{input}"
-            );
+            assert_eq!(BirthYear::parse(input, THIS_YEAR).unwrap().get(), 1948, "{input}");
         }
     }
 
@@ -660,10 +626,7 @@ mod tests {
                 "{input}"
             );
         }
-        assert_eq!(
-            BirthYear::new(1899, THIS_YEAR),
-            Err(GridError::BadBirthYear("1899".into()))
-        );
+        assert_eq!(BirthYear::new(1899, THIS_YEAR), Err(GridError::BadBirthYear("1899".into())));
         assert!(BirthYear::new(1900, THIS_YEAR).is_ok());
         assert!(BirthYear::new(THIS_YEAR, THIS_YEAR).is_ok());
         assert!(BirthYear::new(THIS_YEAR + 1, THIS_YEAR).is_err());
@@ -684,10 +647,7 @@ mod tests {
         for band in AgeBand::ALL {
             assert_eq!(AgeBand::parse(band.as_str()).unwrap(), band);
         }
-        assert_eq!(
-            AgeBand::parse("old"),
-            Err(GridError::BadAgeBand("old".into()))
-        );
+        assert_eq!(AgeBand::parse("old"), Err(GridError::BadAgeBand("old".into())));
     }
 
     #[test]
@@ -698,10 +658,7 @@ mod tests {
         for input in ["女", "女性", "F", "f", "female", "Female"] {
             assert_eq!(Gender::parse(input).unwrap(), Gender::Female, "{input}");
         }
-        assert_eq!(
-            Gender::parse("未知"),
-            Err(GridError::BadGender("未知".into()))
-        );
+        assert_eq!(Gender::parse("未知"), Err(GridError::BadGender("未知".into())));
         assert_eq!(Gender::Male.as_str(), "male");
         assert_eq!(Gender::Female.zh(), "女");
     }
@@ -711,15 +668,7 @@ mod tests {
         let codes: Vec<&str> = Tag::ALL.iter().map(|t| t.as_str()).collect();
         assert_eq!(
             codes,
-            [
-                "party_member",
-                "aged",
-                "empty_nest",
-                "living_alone",
-                "disabled",
-                "low_income",
-                "migrant_child"
-            ]
+            ["party_member", "aged", "empty_nest", "living_alone", "disabled", "low_income", "migrant_child"]
         );
         for tag in Tag::ALL {
             assert_eq!(Tag::parse(tag.as_str()).unwrap(), tag);
@@ -727,23 +676,14 @@ mod tests {
         }
         assert_eq!(Tag::from_chinese("残障"), Some(Tag::Disabled));
         assert_eq!(Tag::from_chinese("退休"), None);
-        assert_eq!(
-            Tag::parse("retired"),
-            Err(GridError::BadTag("retired".into()))
-        );
+        assert_eq!(Tag::parse("retired"), Err(GridError::BadTag("retired".into())));
         let sensitive: Vec<Tag> = Tag::ALL.into_iter().filter(|t| t.is_sensitive()).collect();
-        assert_eq!(
-            sensitive,
-            [Tag::Disabled, Tag::LowIncome, Tag::MigrantChild]
-        );
+        assert_eq!(sensitive, [Tag::Disabled, Tag::LowIncome, Tag::MigrantChild]);
     }
 
     #[test]
     fn person_names() {
-        assert_eq!(
-            PersonName::parse("\u{3000}张  三 ").unwrap().as_str(),
-            "张 三"
-        );
+        assert_eq!(PersonName::parse("\u{3000}张  三 ").unwrap().as_str(), "张 三");
         assert_eq!(PersonName::parse("王秀英").unwrap().masked(), "王某");
         assert_eq!(PersonName::parse("欧阳修").unwrap().to_string(), "欧阳修");
         assert!(PersonName::parse(&"李".repeat(30)).is_ok());
@@ -777,10 +717,7 @@ mod tests {
             assert!(code.starts_with("bad_"));
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
         }
-        assert_eq!(
-            GridError::BadPhone("13800".into()).to_string(),
-            "电话号码格式不对（13800）"
-        );
+        assert_eq!(GridError::BadPhone("13800".into()).to_string(), "电话号码格式不对（13800）");
     }
 
     proptest! {

@@ -226,11 +226,8 @@ impl RosterError {
 /// Recognises the header texts social workers use (Chinese or English, spaces, full-width forms, a trailing
 /// "*" or "(手机)" ignored).
 pub fn header_column(text: &str) -> Option<Column> {
-    let squeezed: String = normalize_text(text)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase();
+    let squeezed: String =
+        normalize_text(text).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
     let decoration = |c: char| matches!(c, '*' | ':');
     let key = squeezed.trim_matches(decoration);
     let key = match key.rfind('(') {
@@ -242,11 +239,10 @@ pub fn header_column(text: &str) -> Option<Column> {
         "姓名" | "名字" | "居民姓名" | "name" => Column::Name,
         "性别" | "gender" | "sex" => Column::Gender,
         "出生年份" | "出生年" | "年份" | "birth_year" | "birthyear" => Column::BirthYear,
-        "出生日期" | "出生年月" | "生日" | "birth_date" | "birthdate" | "birthday" => {
-            Column::BirthDate
+        "出生日期" | "出生年月" | "生日" | "birth_date" | "birthdate" | "birthday" => Column::BirthDate,
+        "联系电话" | "手机号码" | "手机号" | "电话" | "手机" | "联系方式" | "电话号码" | "phone" | "mobile" => {
+            Column::Phone
         }
-        "联系电话" | "手机号码" | "手机号" | "电话" | "手机" | "联系方式" | "电话号码"
-        | "phone" | "mobile" => Column::Phone,
         "院落" | "小区" | "courtyard" => Column::Courtyard,
         "楼栋" | "楼号" | "栋" | "楼栋号" | "building" => Column::Building,
         "单元" | "单元号" | "unit" => Column::Unit,
@@ -292,11 +288,7 @@ pub fn parse_rows(rows: &[Vec<Cell>], this_year: i32) -> Result<Vec<RosterRow>, 
         }
         problems.extend(kinds.into_iter().map(|kind| RowProblem { row_no, kind }));
     }
-    if problems.is_empty() {
-        Ok(parsed)
-    } else {
-        Err(RosterError::Problems(problems))
-    }
+    if problems.is_empty() { Ok(parsed) } else { Err(RosterError::Problems(problems)) }
 }
 
 /// Canonical key of a building label: "1", "1栋", "1号楼", "1幢", "１栋", "01栋", "一栋" → "1"; "A座" → "A".
@@ -323,11 +315,7 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
         return None;
     }
     let days = serial.trunc() as u64;
-    let epoch = if days > 59 {
-        NaiveDate::from_ymd_opt(1899, 12, 30)?
-    } else {
-        NaiveDate::from_ymd_opt(1899, 12, 31)?
-    };
+    let epoch = if days > 59 { NaiveDate::from_ymd_opt(1899, 12, 30)? } else { NaiveDate::from_ymd_opt(1899, 12, 31)? };
     epoch.checked_add_days(chrono::Days::new(days))
 }
 
@@ -341,21 +329,18 @@ struct Layout {
 }
 
 fn find_header(rows: &[Vec<Cell>]) -> Option<(usize, Layout)> {
-    rows.iter()
-        .take(HEADER_SEARCH_ROWS)
-        .enumerate()
-        .find_map(|(index, row)| {
-            let columns: Vec<(Column, usize)> = row
-                .iter()
-                .enumerate()
-                .filter_map(|(position, cell)| match cell {
-                    Cell::Text(text) => header_column(text).map(|column| (column, position)),
-                    _ => None,
-                })
-                .collect();
-            let has = |wanted: Column| columns.iter().any(|&(column, _)| column == wanted);
-            (has(Column::Name) && has(Column::Building)).then_some((index, Layout { columns }))
-        })
+    rows.iter().take(HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
+        let columns: Vec<(Column, usize)> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(position, cell)| match cell {
+                Cell::Text(text) => header_column(text).map(|column| (column, position)),
+                _ => None,
+            })
+            .collect();
+        let has = |wanted: Column| columns.iter().any(|&(column, _)| column == wanted);
+        (has(Column::Name) && has(Column::Building)).then_some((index, Layout { columns }))
+    })
 }
 
 fn is_blank(cell: &Cell) -> bool {
@@ -423,9 +408,7 @@ impl Layout {
 
         let before = problems.len();
         let name = match self.field(row, Column::Name, problems) {
-            Some((_, text)) => PersonName::parse(&text)
-                .map_err(|_| ProblemKind::BadName)
-                .ok_or_push(problems),
+            Some((_, text)) => PersonName::parse(&text).map_err(|_| ProblemKind::BadName).ok_or_push(problems),
             None => {
                 // A formula was reported already; "missing" on top of it would confuse.
                 if problems.len() == before {
@@ -437,58 +420,42 @@ impl Layout {
 
         let gender = self
             .field(row, Column::Gender, problems)
-            .and_then(|(_, text)| {
-                Gender::parse(&text)
-                    .map_err(ProblemKind::from_grid)
-                    .ok_or_push(problems)
-            });
+            .and_then(|(_, text)| Gender::parse(&text).map_err(ProblemKind::from_grid).ok_or_push(problems));
 
-        let birth_cell = self
-            .field(row, Column::BirthYear, problems)
-            .or_else(|| self.field(row, Column::BirthDate, problems));
+        let birth_cell =
+            self.field(row, Column::BirthYear, problems).or_else(|| self.field(row, Column::BirthDate, problems));
         let birth_year = birth_cell.and_then(|(cell, text)| {
-            birth_year_of(cell, &text, this_year)
-                .map_err(|_| ProblemKind::BadBirthYear(text))
-                .ok_or_push(problems)
+            birth_year_of(cell, &text, this_year).map_err(|_| ProblemKind::BadBirthYear(text)).ok_or_push(problems)
         });
 
-        let phone = self
-            .field(row, Column::Phone, problems)
-            .and_then(|(_, text)| match phones(&text) {
-                Some((first, others)) => {
-                    if !others.is_empty() {
-                        let others: Vec<&str> = others.iter().map(Phone::as_str).collect();
-                        note_parts.push(format!("其他电话：{}", others.join("、")));
-                    }
-                    Some(first)
+        let phone = self.field(row, Column::Phone, problems).and_then(|(_, text)| match phones(&text) {
+            Some((first, others)) => {
+                if !others.is_empty() {
+                    let others: Vec<&str> = others.iter().map(Phone::as_str).collect();
+                    note_parts.push(format!("其他电话：{}", others.join("、")));
                 }
+                Some(first)
+            }
+            None => {
+                problems.push(ProblemKind::BadPhone(text));
+                None
+            }
+        });
+
+        let label = |column: Column, missing: Option<ProblemKind>, problems: &mut Vec<ProblemKind>| {
+            let before = problems.len();
+            match self.field(row, column, problems) {
+                Some((_, text)) => Label::parse(&text).map_err(ProblemKind::from_grid).ok_or_push(problems),
                 None => {
-                    problems.push(ProblemKind::BadPhone(text));
+                    if let Some(missing) = missing.filter(|_| problems.len() == before) {
+                        problems.push(missing);
+                    }
                     None
                 }
-            });
-
-        let label =
-            |column: Column, missing: Option<ProblemKind>, problems: &mut Vec<ProblemKind>| {
-                let before = problems.len();
-                match self.field(row, column, problems) {
-                    Some((_, text)) => Label::parse(&text)
-                        .map_err(ProblemKind::from_grid)
-                        .ok_or_push(problems),
-                    None => {
-                        if let Some(missing) = missing.filter(|_| problems.len() == before) {
-                            problems.push(missing);
-                        }
-                        None
-                    }
-                }
-            };
+            }
+        };
         let courtyard = label(Column::Courtyard, None, problems);
-        let building = label(
-            Column::Building,
-            Some(ProblemKind::MissingBuilding),
-            problems,
-        );
+        let building = label(Column::Building, Some(ProblemKind::MissingBuilding), problems);
         let unit = label(Column::Unit, None, problems);
         let room = label(Column::Room, Some(ProblemKind::MissingRoom), problems);
 
@@ -507,9 +474,7 @@ impl Layout {
                 }
             }
         }
-        let note = self
-            .field(row, Column::Note, problems)
-            .map(|(_, text)| text);
+        let note = self.field(row, Column::Note, problems).map(|(_, text)| text);
 
         let note_parts: Vec<String> = note
             .into_iter()
@@ -559,8 +524,7 @@ fn birth_year_of(cell: &Cell, text: &str, this_year: i32) -> Result<BirthYear, G
             } else if whole && (19_000_101.0..=99_991_231.0).contains(&number) {
                 BirthYear::parse(&number_text(number), this_year)
             } else {
-                let date = excel_serial_to_date(number)
-                    .ok_or_else(|| GridError::BadBirthYear(text.to_owned()))?;
+                let date = excel_serial_to_date(number).ok_or_else(|| GridError::BadBirthYear(text.to_owned()))?;
                 BirthYear::new(date.year(), this_year)
             }
         }
@@ -585,25 +549,16 @@ fn phones(text: &str) -> Option<(Phone, Vec<Phone>)> {
 fn person_key(row: &RosterRow) -> [String; 5] {
     [
         row.name.as_str().to_owned(),
-        row.courtyard
-            .as_ref()
-            .map(|c| building_key(c.as_str()))
-            .unwrap_or_default(),
+        row.courtyard.as_ref().map(|c| building_key(c.as_str())).unwrap_or_default(),
         building_key(row.building.as_str()),
-        row.unit
-            .as_ref()
-            .map(|u| unit_key(u.as_str()))
-            .unwrap_or_default(),
+        row.unit.as_ref().map(|u| unit_key(u.as_str())).unwrap_or_default(),
         room_key(row.room.as_str()),
     ]
 }
 
 fn canonical_key(label: &str, suffixes: &[&str], chinese_numerals: bool) -> String {
-    let squeezed: String = normalize_text(label)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
+    let squeezed: String =
+        normalize_text(label).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
     let stem = suffixes
         .iter()
         .find_map(|suffix| squeezed.strip_suffix(suffix))
@@ -625,22 +580,15 @@ fn canonical_key(label: &str, suffixes: &[&str], chinese_numerals: bool) -> Stri
 
 /// 一 … 九十九 as written on rosters ("二单元", "十一栋"); `None` for anything else.
 fn chinese_number(text: &str) -> Option<u32> {
-    let digit = |c: char| {
-        "零一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32)
-            .or((c == '两').then_some(2))
-    };
+    let digit =
+        |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32).or((c == '两').then_some(2));
     let chars: Vec<char> = text.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),
         [d] => digit(*d).filter(|&n| n > 0),
         ['十', ones] => Some(10 + digit(*ones).filter(|&n| n > 0)?),
         [tens, '十'] => Some(10 * digit(*tens).filter(|&n| n > 1)?),
-        [tens, '十', ones] => {
-            Some(10 * digit(*tens).filter(|&n| n > 1)? + digit(*ones).filter(|&n| n > 0)?)
-        }
+        [tens, '十', ones] => Some(10 * digit(*tens).filter(|&n| n > 1)? + digit(*ones).filter(|&n| n > 0)?),
         _ => None,
     }
 }
@@ -664,31 +612,12 @@ mod tests {
     }
 
     fn texts(cells: &[&str]) -> Vec<Cell> {
-        cells
-            .iter()
-            .map(|text| {
-                if text.is_empty() {
-                    Cell::Empty
-                } else {
-                    t(text)
-                }
-            })
-            .collect()
+        cells.iter().map(|text| if text.is_empty() { Cell::Empty } else { t(text) }).collect()
     }
 
     /// 姓名 性别 出生年份 联系电话 楼栋 单元 房号 标签 备注
     fn header() -> Vec<Cell> {
-        texts(&[
-            "姓名",
-            "性别",
-            "出生年份",
-            "联系电话",
-            "楼栋",
-            "单元",
-            "房号",
-            "标签",
-            "备注",
-        ])
+        texts(&["姓名", "性别", "出生年份", "联系电话", "楼栋", "单元", "房号", "标签", "备注"])
     }
 
     fn ok(rows: &[Vec<Cell>]) -> Vec<RosterRow> {
@@ -700,9 +629,7 @@ mod tests {
 
     fn problems(rows: &[Vec<Cell>]) -> Vec<(usize, ProblemKind)> {
         match parse_rows(rows, THIS_YEAR) {
-            Err(RosterError::Problems(problems)) => {
-                problems.into_iter().map(|p| (p.row_no, p.kind)).collect()
-            }
+            Err(RosterError::Problems(problems)) => problems.into_iter().map(|p| (p.row_no, p.kind)).collect(),
             other => panic!("expected problems, got {other:?}"),
         }
     }
@@ -713,17 +640,7 @@ mod tests {
             texts(&["幸福里社区居民花名册"]),
             texts(&["", "", "  "]),
             header(),
-            texts(&[
-                "张三",
-                "男",
-                "1948",
-                "13800138000",
-                "1栋",
-                "2单元",
-                "301",
-                "党员",
-                "腿脚不便",
-            ]),
+            texts(&["张三", "男", "1948", "13800138000", "1栋", "2单元", "301", "党员", "腿脚不便"]),
             vec![Cell::Empty, t("\u{3000}"), t(" ")],
             vec![],
             texts(&["李四", "女", "", "", "2栋", "", "101", "", ""]),
@@ -744,10 +661,7 @@ mod tests {
         assert_eq!(zhang.note.as_deref(), Some("腿脚不便"));
         let li = &parsed[1];
         assert_eq!(li.row_no, 7);
-        assert_eq!(
-            (li.birth_year, li.phone.as_ref(), li.unit.as_ref()),
-            (None, None, None)
-        );
+        assert_eq!((li.birth_year, li.phone.as_ref(), li.unit.as_ref()), (None, None, None));
         assert!(li.tags.is_empty());
         assert_eq!(li.note, None);
     }
@@ -755,32 +669,13 @@ mod tests {
     #[test]
     fn headers_in_odd_order_with_decorations_and_unknown_columns() {
         let rows = vec![
-            texts(&[
-                "房号",
-                "序号",
-                "联系电话（手机）",
-                "  姓 名* ",
-                "院落",
-                "楼号",
-                "身份证号",
-            ]),
-            texts(&[
-                "301",
-                "1",
-                "13800138000",
-                "张三",
-                "东院",
-                "3号楼",
-                "510100194803020000",
-            ]),
+            texts(&["房号", "序号", "联系电话（手机）", "  姓 名* ", "院落", "楼号", "身份证号"]),
+            texts(&["301", "1", "13800138000", "张三", "东院", "3号楼", "510100194803020000"]),
         ];
         let parsed = ok(&rows);
         assert_eq!(parsed[0].room.as_str(), "301");
         assert_eq!(parsed[0].name.as_str(), "张三");
-        assert_eq!(
-            parsed[0].courtyard.as_ref().map(Label::as_str),
-            Some("东院")
-        );
+        assert_eq!(parsed[0].courtyard.as_ref().map(Label::as_str), Some("东院"));
         assert_eq!(parsed[0].building.as_str(), "3号楼");
         assert!(parsed[0].phone.is_some());
     }
@@ -788,30 +683,8 @@ mod tests {
     #[test]
     fn english_headers_case_insensitive() {
         let rows = vec![
-            texts(&[
-                "Name",
-                "GENDER",
-                "Birth_Year",
-                "Phone",
-                "Courtyard",
-                "Building",
-                "Unit",
-                "Room",
-                "Tags",
-                "Note",
-            ]),
-            texts(&[
-                "Li Lei",
-                "M",
-                "1990",
-                "13912345678",
-                "A",
-                "1",
-                "1",
-                "101",
-                "party_member",
-                "hi",
-            ]),
+            texts(&["Name", "GENDER", "Birth_Year", "Phone", "Courtyard", "Building", "Unit", "Room", "Tags", "Note"]),
+            texts(&["Li Lei", "M", "1990", "13912345678", "A", "1", "1", "101", "party_member", "hi"]),
         ];
         let parsed = ok(&rows);
         assert_eq!(parsed[0].name.as_str(), "Li Lei");
@@ -822,33 +695,13 @@ mod tests {
     #[test]
     fn header_texts_social_workers_use() {
         let cases = [
-            (
-                Column::Name,
-                &["姓名", "名字", "居民姓名", "name", "姓　名"][..],
-            ),
+            (Column::Name, &["姓名", "名字", "居民姓名", "name", "姓　名"][..]),
             (Column::Gender, &["性别", "Gender"]),
-            (
-                Column::BirthYear,
-                &["出生年份", "出生年", "年份", "birth_year"],
-            ),
+            (Column::BirthYear, &["出生年份", "出生年", "年份", "birth_year"]),
             (Column::BirthDate, &["出生日期", "出生年月", "生日"]),
-            (
-                Column::Phone,
-                &[
-                    "联系电话",
-                    "手机号码",
-                    "手机号",
-                    "电话",
-                    "手机",
-                    "联系方式",
-                    "phone",
-                ],
-            ),
+            (Column::Phone, &["联系电话", "手机号码", "手机号", "电话", "手机", "联系方式", "phone"]),
             (Column::Courtyard, &["院落", "小区", "courtyard"]),
-            (
-                Column::Building,
-                &["楼栋", "楼号", "栋", "楼栋号", "building", "楼栋*"],
-            ),
+            (Column::Building, &["楼栋", "楼号", "栋", "楼栋号", "building", "楼栋*"]),
             (Column::Unit, &["单元", "单元号", "unit"]),
             (Column::Room, &["房号", "门牌号", "室", "房间号", "room"]),
             (Column::Tags, &["标签", "人员类别", "类别", "tags"]),
@@ -900,15 +753,7 @@ mod tests {
                 Cell::Empty,
                 Cell::Empty,
             ],
-            vec![
-                t("赵六"),
-                Cell::Empty,
-                n(1948.0),
-                n(13800138001.0),
-                n(1.0),
-                n(2.0),
-                n(301.0),
-            ],
+            vec![t("赵六"), Cell::Empty, n(1948.0), n(13800138001.0), n(1.0), n(2.0), n(301.0)],
         ];
         let parsed = ok(&rows);
         let wang = &parsed[0];
@@ -932,26 +777,14 @@ mod tests {
             texts(&["姓名", "出生日期", "楼栋", "房号"]),
             vec![t("甲"), n(17594.0), t("1"), t("101")],
             vec![t("乙"), n(17600.75), t("1"), t("102")],
-            vec![
-                t("丙"),
-                Cell::Date {
-                    year: 1950,
-                    month: 5,
-                    day: 4,
-                },
-                t("1"),
-                t("103"),
-            ],
+            vec![t("丙"), Cell::Date { year: 1950, month: 5, day: 4 }, t("1"), t("103")],
             vec![t("丁"), t("1948-03-02"), t("1"), t("104")],
             vec![t("戊"), t("1948年3月"), t("1"), t("105")],
             vec![t("己"), t("1948"), t("1"), t("106")],
             vec![t("庚"), n(19480302.0), t("1"), t("107")],
             vec![t("辛"), n(1960.0), t("1"), t("108")],
         ];
-        let years: Vec<i32> = ok(&rows)
-            .iter()
-            .map(|r| r.birth_year.unwrap().get())
-            .collect();
+        let years: Vec<i32> = ok(&rows).iter().map(|r| r.birth_year.unwrap().get()).collect();
         assert_eq!(years, [1948, 1948, 1950, 1948, 1948, 1948, 1948, 1960]);
     }
 
@@ -962,10 +795,7 @@ mod tests {
             vec![t("甲"), t("1950-01-01"), t("1949"), t("1"), t("101")],
             vec![t("乙"), t("1950-01-01"), Cell::Empty, t("1"), t("102")],
         ];
-        let years: Vec<i32> = ok(&rows)
-            .iter()
-            .map(|r| r.birth_year.unwrap().get())
-            .collect();
+        let years: Vec<i32> = ok(&rows).iter().map(|r| r.birth_year.unwrap().get()).collect();
         assert_eq!(years, [1949, 1950]);
     }
 
@@ -990,25 +820,12 @@ mod tests {
     fn tag_cells_keep_tags_and_move_other_words_to_the_note() {
         let rows = vec![
             header(),
-            texts(&[
-                "张三",
-                "",
-                "",
-                "",
-                "1栋",
-                "",
-                "301",
-                "党员、空巢 退休,党员；low_income/军属",
-                "腿脚不便",
-            ]),
+            texts(&["张三", "", "", "", "1栋", "", "301", "党员、空巢 退休,党员；low_income/军属", "腿脚不便"]),
             texts(&["李四", "", "", "", "1栋", "", "302", "独居，高龄", ""]),
             texts(&["王五", "", "", "", "1栋", "", "303", "退休", ""]),
         ];
         let parsed = ok(&rows);
-        assert_eq!(
-            parsed[0].tags,
-            [Tag::PartyMember, Tag::EmptyNest, Tag::LowIncome]
-        );
+        assert_eq!(parsed[0].tags, [Tag::PartyMember, Tag::EmptyNest, Tag::LowIncome]);
         assert_eq!(parsed[0].note.as_deref(), Some("腿脚不便；退休、军属"));
         assert_eq!(parsed[1].tags, [Tag::LivingAlone, Tag::Aged]);
         assert_eq!(parsed[1].note, None);
@@ -1018,25 +835,9 @@ mod tests {
 
     #[test]
     fn several_phones_in_one_cell_keep_the_first_and_note_the_rest() {
-        let rows = vec![
-            header(),
-            texts(&[
-                "张三",
-                "",
-                "",
-                "13800138000/028-85551234",
-                "1栋",
-                "",
-                "301",
-                "",
-                "",
-            ]),
-        ];
+        let rows = vec![header(), texts(&["张三", "", "", "13800138000/028-85551234", "1栋", "", "301", "", ""])];
         let parsed = ok(&rows);
-        assert_eq!(
-            parsed[0].phone.as_ref().map(Phone::as_str),
-            Some("13800138000")
-        );
+        assert_eq!(parsed[0].phone.as_ref().map(Phone::as_str), Some("13800138000"));
         assert_eq!(parsed[0].note.as_deref(), Some("其他电话：028-85551234"));
     }
 
@@ -1050,10 +851,7 @@ mod tests {
             texts(&["张三", "", "", "", "01号楼", "二单元", "301室", "", ""]),
             texts(&["张 三", "", "", "", "1", "2", "0301", "", ""]),
         ];
-        assert_eq!(
-            problems(&rows),
-            [(5, ProblemKind::DuplicatePerson { first_row: 3 })]
-        );
+        assert_eq!(problems(&rows), [(5, ProblemKind::DuplicatePerson { first_row: 3 })]);
     }
 
     #[test]
@@ -1084,15 +882,7 @@ mod tests {
             texts(&["吴九", "", "", "", "1栋", "", "309", "", ""]),
             // Several problems in one row, all reported, in column order.
             texts(&["", "X", "abc", "12", "", "", "", "", ""]),
-            vec![
-                t("郑十"),
-                Cell::Bool(true),
-                Cell::Empty,
-                Cell::Empty,
-                t("1栋"),
-                Cell::Empty,
-                t("＝SUM(A1)"),
-            ],
+            vec![t("郑十"), Cell::Bool(true), Cell::Empty, Cell::Empty, t("1栋"), Cell::Empty, t("＝SUM(A1)")],
         ];
         assert_eq!(
             problems(&rows),
@@ -1125,16 +915,7 @@ mod tests {
             texts(&["姓名", "出生日期", "楼栋", "房号"]),
             vec![t("甲"), n(-3.0), t("1"), t("101")],
             vec![t("乙"), n(99999.0), t("1"), t("102")],
-            vec![
-                t("丙"),
-                Cell::Date {
-                    year: 1850,
-                    month: 1,
-                    day: 1,
-                },
-                t("1"),
-                t("103"),
-            ],
+            vec![t("丙"), Cell::Date { year: 1850, month: 1, day: 1 }, t("1"), t("103")],
         ];
         assert_eq!(
             problems(&rows),
@@ -1153,10 +934,7 @@ mod tests {
         rows.extend(std::iter::repeat_n(row.clone(), MAX_ROWS));
         rows.extend(std::iter::repeat_n(vec![Cell::Empty], 50));
         // Exactly MAX_ROWS is allowed past the size check (they are duplicates, so problems follow).
-        assert!(matches!(
-            parse_rows(&rows, THIS_YEAR),
-            Err(RosterError::Problems(_))
-        ));
+        assert!(matches!(parse_rows(&rows, THIS_YEAR), Err(RosterError::Problems(_))));
         rows.push(row);
         let err = parse_rows(&rows, THIS_YEAR).unwrap_err();
         assert_eq!(err, RosterError::TooManyRows { max: MAX_ROWS });
@@ -1166,10 +944,7 @@ mod tests {
 
     #[test]
     fn messages_codes_and_values() {
-        let problem = RowProblem {
-            row_no: 12,
-            kind: ProblemKind::BadPhone("13800".into()),
-        };
+        let problem = RowProblem { row_no: 12, kind: ProblemKind::BadPhone("13800".into()) };
         assert_eq!(problem.to_string(), "第 12 行：手机号码格式不对（13800）");
         assert_eq!(problem.kind.code(), "bad_phone");
         assert_eq!(problem.kind.value().as_deref(), Some("13800"));
@@ -1194,22 +969,13 @@ mod tests {
         ];
         let codes: HashSet<&str> = all.iter().map(ProblemKind::code).collect();
         assert_eq!(codes.len(), all.len());
-        assert!(
-            codes
-                .iter()
-                .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-        );
-        assert_eq!(
-            RosterError::Problems(vec![problem]).to_string(),
-            "名单里有 1 处问题"
-        );
+        assert!(codes.iter().all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+        assert_eq!(RosterError::Problems(vec![problem]).to_string(), "名单里有 1 处问题");
     }
 
     #[test]
     fn building_unit_and_room_keys() {
-        for label in [
-            "1", "1栋", "1号楼", "1幢", "１栋", "01栋", "1 栋", "一栋", "1楼", "1号",
-        ] {
+        for label in ["1", "1栋", "1号楼", "1幢", "１栋", "01栋", "1 栋", "一栋", "1楼", "1号"] {
             assert_eq!(building_key(label), "1", "{label}");
         }
         assert_eq!(building_key("12栋"), "12");
@@ -1232,14 +998,7 @@ mod tests {
 
     #[test]
     fn chinese_numbers_up_to_ninety_nine() {
-        let cases = [
-            ("一", 1),
-            ("九", 9),
-            ("十", 10),
-            ("十一", 11),
-            ("二十", 20),
-            ("九十九", 99),
-        ];
+        let cases = [("一", 1), ("九", 9), ("十", 10), ("十一", 11), ("二十", 20), ("九十九", 99)];
         for (text, number) in cases {
             assert_eq!(chinese_number(text), Some(number), "{text}");
         }

@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use weizhili_core::access::{Grant, Role, ScopeKind};
 
@@ -25,11 +24,7 @@ pub struct NewUser {
 }
 
 /// Creates a user; a login that is taken is a `Conflict("login_taken")`.
-pub async fn create_user(
-    db: &impl ConnectionTrait,
-    new: NewUser,
-    now: DateTime<Utc>,
-) -> Result<User> {
+pub async fn create_user(db: &impl ConnectionTrait, new: NewUser, now: DateTime<Utc>) -> Result<User> {
     user::ActiveModel {
         login: Set(new.login.trim().to_owned()),
         password_hash: Set(new.password_hash),
@@ -62,10 +57,7 @@ pub async fn add_grant(db: &impl ConnectionTrait, user_id: i64, grant: &Grant) -
 }
 
 pub async fn user_by_login(db: &impl ConnectionTrait, login: &str) -> Result<Option<User>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Login.eq(login.trim()))
-        .one(db)
-        .await?)
+    Ok(user::Entity::find().filter(user::Column::Login.eq(login.trim())).one(db).await?)
 }
 
 pub async fn user_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>> {
@@ -75,63 +67,38 @@ pub async fn user_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Use
 /// The grants of one user, as the permission policy reads them. Rows with an unknown role are skipped (and
 /// logged), never widened.
 pub async fn grants_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Grant>> {
-    let rows = role_grant::Entity::find()
-        .filter(role_grant::Column::UserId.eq(user_id))
-        .all(db)
-        .await?;
+    let rows = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(user_id)).all(db).await?;
     Ok(rows.into_iter().filter_map(to_grant).collect())
 }
 
 fn to_grant(row: role_grant::Model) -> Option<Grant> {
-    let (Some(role), Some(scope_kind)) =
-        (Role::parse(&row.role), ScopeKind::parse(&row.scope_kind))
-    else {
+    let (Some(role), Some(scope_kind)) = (Role::parse(&row.role), ScopeKind::parse(&row.scope_kind)) else {
         tracing::warn!(grant = row.id, role = %row.role, "ignoring a role grant with an unknown role or scope");
         return None;
     };
-    Some(Grant {
-        role,
-        scope_kind,
-        scope_id: row.scope_id,
-        community_id: row.community_id,
-    })
+    Some(Grant { role, scope_kind, scope_id: row.scope_id, community_id: row.community_id })
 }
 
 /// Users of some communities (or all, for `None`) with their grants, by login. Two queries whatever the count.
-pub async fn list_users(
-    db: &impl ConnectionTrait,
-    communities: Option<&[i64]>,
-) -> Result<Vec<(User, Vec<Grant>)>> {
+pub async fn list_users(db: &impl ConnectionTrait, communities: Option<&[i64]>) -> Result<Vec<(User, Vec<Grant>)>> {
     let mut query = user::Entity::find().order_by_asc(user::Column::Login);
     if let Some(ids) = communities {
         query = query.filter(user::Column::CommunityId.is_in(ids.to_vec()));
     }
     let users = query.all(db).await?;
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let grants = role_grant::Entity::find()
-        .filter(role_grant::Column::UserId.is_in(ids))
-        .all(db)
-        .await?;
+    let grants = role_grant::Entity::find().filter(role_grant::Column::UserId.is_in(ids)).all(db).await?;
     Ok(users
         .into_iter()
         .map(|u| {
-            let mine = grants
-                .iter()
-                .filter(|g| g.user_id == u.id)
-                .cloned()
-                .filter_map(to_grant)
-                .collect();
+            let mine = grants.iter().filter(|g| g.user_id == u.id).cloned().filter_map(to_grant).collect();
             (u, mine)
         })
         .collect())
 }
 
 /// Replaces a password and ends every session and token of that user.
-pub async fn set_password(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    password_hash: String,
-) -> Result<()> {
+pub async fn set_password(db: &impl ConnectionTrait, user_id: i64, password_hash: String) -> Result<()> {
     let found = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
         .filter(user::Column::Id.eq(user_id))
@@ -140,10 +107,7 @@ pub async fn set_password(
     if found.rows_affected == 0 {
         return Err(StoreError::NotFound);
     }
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+    session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?;
     Ok(())
 }
 
@@ -177,11 +141,7 @@ pub struct NewSession {
     pub user_agent: Option<String>,
 }
 
-pub async fn create_session(
-    db: &impl ConnectionTrait,
-    new: NewSession,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn create_session(db: &impl ConnectionTrait, new: NewSession, now: DateTime<Utc>) -> Result<()> {
     session::ActiveModel {
         id: Set(new.id_hash),
         user_id: Set(new.user_id),
@@ -203,21 +163,14 @@ pub async fn session_user(
     id_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(session::Model, User)>> {
-    let Some(found) = session::Entity::find_by_id(id_hash.to_owned())
-        .one(db)
-        .await?
-    else {
+    let Some(found) = session::Entity::find_by_id(id_hash.to_owned()).one(db).await? else {
         return Ok(None);
     };
     if found.expires_at <= now {
-        session::Entity::delete_by_id(id_hash.to_owned())
-            .exec(db)
-            .await?;
+        session::Entity::delete_by_id(id_hash.to_owned()).exec(db).await?;
         return Ok(None);
     }
-    let user = user_by_id(db, found.user_id)
-        .await?
-        .filter(|u| u.status == "active");
+    let user = user_by_id(db, found.user_id).await?.filter(|u| u.status == "active");
     Ok(user.map(|u| (found, u)))
 }
 
@@ -238,18 +191,12 @@ pub async fn touch_session(
 }
 
 pub async fn delete_session(db: &impl ConnectionTrait, id_hash: &str) -> Result<()> {
-    session::Entity::delete_by_id(id_hash.to_owned())
-        .exec(db)
-        .await?;
+    session::Entity::delete_by_id(id_hash.to_owned()).exec(db).await?;
     Ok(())
 }
 
 pub async fn delete_expired_sessions(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
-    Ok(session::Entity::delete_many()
-        .filter(session::Column::ExpiresAt.lte(now))
-        .exec(db)
-        .await?
-        .rows_affected)
+    Ok(session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(db).await?.rows_affected)
 }
 
 // ---- API tokens ----
@@ -285,16 +232,10 @@ pub async fn token_user(db: &impl ConnectionTrait, token_hash: &str) -> Result<O
     else {
         return Ok(None);
     };
-    Ok(user_by_id(db, token.user_id)
-        .await?
-        .filter(|u| u.status == "active"))
+    Ok(user_by_id(db, token.user_id).await?.filter(|u| u.status == "active"))
 }
 
-pub async fn revoke_token(
-    db: &impl ConnectionTrait,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<bool> {
+pub async fn revoke_token(db: &impl ConnectionTrait, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
     let done = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(now))
         .filter(api_token::Column::TokenHash.eq(token_hash))
@@ -306,12 +247,7 @@ pub async fn revoke_token(
 
 // ---- throttling ----
 
-pub async fn record_login_failure(
-    db: &impl ConnectionTrait,
-    login: &str,
-    ip: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn record_login_failure(db: &impl ConnectionTrait, login: &str, ip: &str, now: DateTime<Utc>) -> Result<()> {
     login_failure::ActiveModel {
         login: Set(login.trim().chars().take(100).collect()),
         ip: Set(ip.to_owned()),
@@ -345,9 +281,6 @@ pub async fn recent_failures(
 
 /// A successful login forgives the account's earlier failures (not the IP's).
 pub async fn clear_failures(db: &impl ConnectionTrait, login: &str) -> Result<()> {
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::Login.eq(login.trim()))
-        .exec(db)
-        .await?;
+    login_failure::Entity::delete_many().filter(login_failure::Column::Login.eq(login.trim())).exec(db).await?;
     Ok(())
 }

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::entity::audit_log;
@@ -26,10 +26,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(action: &str) -> Entry {
-        Entry {
-            action: action.to_owned(),
-            ..Entry::default()
-        }
+        Entry { action: action.to_owned(), ..Entry::default() }
     }
 
     pub fn object(mut self, kind: &str, id: i64) -> Entry {
@@ -81,10 +78,7 @@ pub struct Filter {
 }
 
 /// One page of entries, newest first, and the total count.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &Filter,
-) -> Result<(Vec<audit_log::Model>, u64)> {
+pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<(Vec<audit_log::Model>, u64)> {
     let mut cond = Condition::all();
     if let Some(ids) = &filter.communities {
         cond = cond.add(audit_log::Column::CommunityId.is_in(ids.clone()));
@@ -99,11 +93,7 @@ pub async fn list(
         // Dates are Beijing dates.
         cond = cond.add(audit_log::Column::At.gte(from.and_utc() - chrono::Duration::hours(8)));
     }
-    if let Some(to) = filter
-        .to
-        .and_then(|d| d.succ_opt())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-    {
+    if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)) {
         cond = cond.add(audit_log::Column::At.lt(to.and_utc() - chrono::Duration::hours(8)));
     }
     let query = audit_log::Entity::find().filter(cond);

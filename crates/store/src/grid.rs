@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 use weizhili_core::access::ListScope;
 use weizhili_core::grid::{AgeBand, Tag};
@@ -62,26 +62,15 @@ fn scope_condition(
 
 // ---- communities ----
 
-pub async fn create_community(
-    db: &impl ConnectionTrait,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Result<Community> {
-    community::ActiveModel {
-        name: Set(name.trim().to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| StoreError::on_unique(e, "community_exists"))
+pub async fn create_community(db: &impl ConnectionTrait, name: &str, now: DateTime<Utc>) -> Result<Community> {
+    community::ActiveModel { name: Set(name.trim().to_owned()), created_at: Set(now), ..Default::default() }
+        .insert(db)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "community_exists"))
 }
 
 pub async fn community_by_name(db: &impl ConnectionTrait, name: &str) -> Result<Option<Community>> {
-    Ok(community::Entity::find()
-        .filter(community::Column::Name.eq(name.trim()))
-        .one(db)
-        .await?)
+    Ok(community::Entity::find().filter(community::Column::Name.eq(name.trim())).one(db).await?)
 }
 
 pub async fn community(db: &impl ConnectionTrait, id: i64) -> Result<Option<Community>> {
@@ -89,10 +78,7 @@ pub async fn community(db: &impl ConnectionTrait, id: i64) -> Result<Option<Comm
 }
 
 pub async fn communities(db: &impl ConnectionTrait) -> Result<Vec<Community>> {
-    Ok(community::Entity::find()
-        .order_by_asc(community::Column::Id)
-        .all(db)
-        .await?)
+    Ok(community::Entity::find().order_by_asc(community::Column::Id).all(db).await?)
 }
 
 // ---- courtyards and buildings ----
@@ -136,11 +122,7 @@ pub struct NewBuilding {
     pub units: Option<i32>,
 }
 
-pub async fn create_building(
-    db: &impl ConnectionTrait,
-    new: NewBuilding,
-    now: DateTime<Utc>,
-) -> Result<Building> {
+pub async fn create_building(db: &impl ConnectionTrait, new: NewBuilding, now: DateTime<Utc>) -> Result<Building> {
     building::ActiveModel {
         community_id: Set(new.community_id),
         courtyard_id: Set(new.courtyard_id),
@@ -163,12 +145,9 @@ pub async fn buildings(
     scope: &ListScope,
     community_id: Option<i64>,
 ) -> Result<Vec<Building>> {
-    let Some(cond) = scope_condition(
-        scope,
-        building::Column::CommunityId,
-        Some(building::Column::Id),
-        None::<building::Column>,
-    ) else {
+    let Some(cond) =
+        scope_condition(scope, building::Column::CommunityId, Some(building::Column::Id), None::<building::Column>)
+    else {
         return Ok(vec![]);
     };
     let mut query = building::Entity::find().filter(cond);
@@ -193,16 +172,8 @@ pub async fn building(db: &impl ConnectionTrait, id: i64) -> Result<Option<Build
     Ok(building::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn buildings_of_community(
-    db: &impl ConnectionTrait,
-    community_id: i64,
-) -> Result<Vec<Building>> {
-    buildings(
-        db,
-        &ListScope::Communities(vec![community_id]),
-        Some(community_id),
-    )
-    .await
+pub async fn buildings_of_community(db: &impl ConnectionTrait, community_id: i64) -> Result<Vec<Building>> {
+    buildings(db, &ListScope::Communities(vec![community_id]), Some(community_id)).await
 }
 
 // ---- households ----
@@ -216,11 +187,7 @@ pub struct NewHousehold {
     pub status: String,
 }
 
-pub async fn create_household(
-    db: &impl ConnectionTrait,
-    new: NewHousehold,
-    now: DateTime<Utc>,
-) -> Result<Household> {
+pub async fn create_household(db: &impl ConnectionTrait, new: NewHousehold, now: DateTime<Utc>) -> Result<Household> {
     household::ActiveModel {
         community_id: Set(new.community_id),
         building_id: Set(new.building_id),
@@ -278,12 +245,7 @@ pub async fn households(
         Some(household::Column::BuildingId),
         Some(household::Column::Id),
     ) else {
-        return Ok(Page {
-            rows: vec![],
-            total: 0,
-            page,
-            per_page,
-        });
+        return Ok(Page { rows: vec![], total: 0, page, per_page });
     };
     let mut query = household::Entity::find().filter(cond);
     if let Some(id) = community_id {
@@ -329,12 +291,7 @@ pub async fn households(
             household: h,
         })
         .collect();
-    Ok(Page {
-        rows,
-        total,
-        page,
-        per_page,
-    })
+    Ok(Page { rows, total, page, per_page })
 }
 
 // ---- residents ----
@@ -387,12 +344,7 @@ pub async fn residents(
         Some(resident::Column::BuildingId),
         Some(resident::Column::HouseholdId),
     ) else {
-        return Ok(Page {
-            rows: vec![],
-            total: 0,
-            page,
-            per_page,
-        });
+        return Ok(Page { rows: vec![], total: 0, page, per_page });
     };
     if let Some(id) = filter.community_id {
         cond = cond.add(resident::Column::CommunityId.eq(id));
@@ -444,12 +396,7 @@ pub async fn residents(
         .all(db)
         .await?;
     let rows = decorate(db, rows).await?;
-    Ok(Page {
-        rows,
-        total,
-        page,
-        per_page,
-    })
+    Ok(Page { rows, total, page, per_page })
 }
 
 /// Adds building, unit, room and tags to residents: three queries for any number of rows.
@@ -472,11 +419,7 @@ async fn decorate(db: &impl ConnectionTrait, rows: Vec<Resident>) -> Result<Vec<
         .collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags: HashMap<i64, Vec<Tag>> = HashMap::new();
-    for t in resident_tag::Entity::find()
-        .filter(resident_tag::Column::ResidentId.is_in(ids))
-        .all(db)
-        .await?
-    {
+    for t in resident_tag::Entity::find().filter(resident_tag::Column::ResidentId.is_in(ids)).all(db).await? {
         if let Ok(tag) = Tag::parse(&t.tag) {
             tags.entry(t.resident_id).or_default().push(tag);
         }
@@ -521,10 +464,7 @@ pub struct ResidentFields {
 }
 
 fn phone_tail(phone: &Option<String>) -> Option<String> {
-    phone
-        .as_ref()
-        .filter(|p| p.len() >= 4)
-        .map(|p| p[p.len() - 4..].to_owned())
+    phone.as_ref().filter(|p| p.len() >= 4).map(|p| p[p.len() - 4..].to_owned())
 }
 
 pub async fn create_resident(
@@ -562,16 +502,8 @@ pub async fn create_resident(
     Ok(created)
 }
 
-async fn set_tags(
-    db: &impl ConnectionTrait,
-    resident_id: i64,
-    community_id: i64,
-    tags: &[Tag],
-) -> Result<()> {
-    resident_tag::Entity::delete_many()
-        .filter(resident_tag::Column::ResidentId.eq(resident_id))
-        .exec(db)
-        .await?;
+async fn set_tags(db: &impl ConnectionTrait, resident_id: i64, community_id: i64, tags: &[Tag]) -> Result<()> {
+    resident_tag::Entity::delete_many().filter(resident_tag::Column::ResidentId.eq(resident_id)).exec(db).await?;
     let mut tags = tags.to_vec();
     tags.sort_by_key(|t| t.as_str());
     tags.dedup();
@@ -649,11 +581,7 @@ pub struct GridCounts {
     pub tagged: Vec<(Tag, u64)>,
 }
 
-pub async fn counts(
-    db: &impl ConnectionTrait,
-    scope: &ListScope,
-    community_id: Option<i64>,
-) -> Result<GridCounts> {
+pub async fn counts(db: &impl ConnectionTrait, scope: &ListScope, community_id: Option<i64>) -> Result<GridCounts> {
     let Some(cond) = scope_condition(
         scope,
         resident::Column::CommunityId,
@@ -676,27 +604,20 @@ pub async fn counts(
         .one(db)
         .await?
         .unwrap_or((0, 0, 0));
-    let tagged: Vec<(String, i64)> = resident_tag::Entity::find()
-        .select_only()
-        .column(resident_tag::Column::Tag)
-        .column_as(resident_tag::Column::ResidentId.count(), "n")
-        .filter(
-            resident_tag::Column::ResidentId.in_subquery(
-                resident::Entity::find()
-                    .select_only()
-                    .column(resident::Column::Id)
-                    .filter(cond)
-                    .into_query(),
-            ),
-        )
-        .group_by(resident_tag::Column::Tag)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut tagged: Vec<(Tag, u64)> = tagged
-        .into_iter()
-        .filter_map(|(t, n)| Tag::parse(&t).ok().map(|t| (t, n.max(0) as u64)))
-        .collect();
+    let tagged: Vec<(String, i64)> =
+        resident_tag::Entity::find()
+            .select_only()
+            .column(resident_tag::Column::Tag)
+            .column_as(resident_tag::Column::ResidentId.count(), "n")
+            .filter(resident_tag::Column::ResidentId.in_subquery(
+                resident::Entity::find().select_only().column(resident::Column::Id).filter(cond).into_query(),
+            ))
+            .group_by(resident_tag::Column::Tag)
+            .into_tuple()
+            .all(db)
+            .await?;
+    let mut tagged: Vec<(Tag, u64)> =
+        tagged.into_iter().filter_map(|(t, n)| Tag::parse(&t).ok().map(|t| (t, n.max(0) as u64))).collect();
     tagged.sort_by_key(|(t, _)| Tag::ALL.iter().position(|a| a == t));
     Ok(GridCounts {
         buildings: buildings.max(0) as u64,

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -70,10 +70,7 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions {
-            max_connections: 8,
-            durability: Durability::Normal,
-        }
+        StoreOptions { max_connections: 8, durability: Durability::Normal }
     }
 }
 
@@ -104,10 +101,7 @@ pub async fn connect(url: &str, options: &StoreOptions) -> Result<DatabaseConnec
 
 /// Accepts a bare path as SQLite, and `sqlite:PATH` as well as `sqlite://PATH`.
 fn normalise_url(url: &str) -> String {
-    if url.starts_with("postgres://")
-        || url.starts_with("postgresql://")
-        || url.starts_with("sqlite:")
-    {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") {
         url.to_owned()
     } else {
         format!("sqlite://{url}")
@@ -141,28 +135,19 @@ pub async fn ping(db: &DatabaseConnection) -> Result<()> {
 /// Makes a consistent copy of a live SQLite database (`VACUUM INTO`), safe while the server runs.
 pub async fn backup_sqlite(db: &DatabaseConnection, out: &std::path::Path) -> Result<()> {
     if db.get_database_backend() != DbBackend::Sqlite {
-        return Err(StoreError::Invalid(
-            "backup works on SQLite; use pg_dump for PostgreSQL".into(),
-        ));
+        return Err(StoreError::Invalid("backup works on SQLite; use pg_dump for PostgreSQL".into()));
     }
     if out.exists() {
-        return Err(StoreError::Invalid(format!(
-            "{} already exists",
-            out.display()
-        )));
+        return Err(StoreError::Invalid(format!("{} already exists", out.display())));
     }
     let path = out.to_string_lossy().replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{path}'"))
-        .await?;
+    db.execute_unprepared(&format!("VACUUM INTO '{path}'")).await?;
     Ok(())
 }
 
 /// `LIKE` pattern for a substring search, with the wildcard characters of the input escaped.
 pub(crate) fn like_contains(q: &str) -> String {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 

@@ -9,13 +9,10 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use weizhili_core::access::ListScope;
 use weizhili_core::roster::{
-    Cell, ProblemKind, RosterError, RosterRow, RowProblem, building_key, parse_rows, room_key,
-    unit_key,
+    Cell, ProblemKind, RosterError, RosterRow, RowProblem, building_key, parse_rows, room_key, unit_key,
 };
 
 use crate::entity::{household, resident};
@@ -54,11 +51,7 @@ pub enum FileKind {
 impl FileKind {
     pub fn from_name(name: &str) -> Option<FileKind> {
         let lower = name.to_lowercase();
-        if lower.ends_with(".xlsx")
-            || lower.ends_with(".xls")
-            || lower.ends_with(".xlsm")
-            || lower.ends_with(".ods")
-        {
+        if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".xlsm") || lower.ends_with(".ods") {
             Some(FileKind::Xlsx)
         } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
             Some(FileKind::Csv)
@@ -71,9 +64,7 @@ impl FileKind {
 /// Reads the first sheet into cells, row by row, so that row numbers match what the uploader sees.
 pub fn read_cells(bytes: &[u8], kind: FileKind) -> Result<Vec<Vec<Cell>>, ImportError> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge {
-            max: MAX_FILE_BYTES,
-        });
+        return Err(ImportError::TooLarge { max: MAX_FILE_BYTES });
     }
     match kind {
         FileKind::Xlsx => read_workbook(bytes),
@@ -82,14 +73,12 @@ pub fn read_cells(bytes: &[u8], kind: FileKind) -> Result<Vec<Vec<Cell>>, Import
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let mut book =
+        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let Some(name) = book.sheet_names().first().cloned() else {
         return Err(ImportError::Unreadable("no sheet".into()));
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let range = book.worksheet_range(&name).map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let formulas = book.worksheet_formula(&name).ok();
     let (top, left) = range.start().unwrap_or((0, 0));
     let mut rows: Vec<Vec<Cell>> = (0..top).map(|_| Vec::new()).collect();
@@ -100,10 +89,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
         let mut cells: Vec<Cell> = (0..left).map(|_| Cell::Empty).collect();
         for (c, data) in row.iter().enumerate() {
             let abs = (top + r as u32, left + c as u32);
-            let formula = formulas
-                .as_ref()
-                .and_then(|f| f.get_value(abs))
-                .filter(|f| !f.is_empty());
+            let formula = formulas.as_ref().and_then(|f| f.get_value(abs)).filter(|f| !f.is_empty());
             cells.push(match formula {
                 Some(f) => Cell::Text(format!("={f}")),
                 None => to_cell(data),
@@ -129,11 +115,7 @@ fn to_cell(data: &Data) -> Cell {
 fn excel_date(serial: f64) -> Option<Cell> {
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
     let date = base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))?;
-    Some(Cell::Date {
-        year: date.year(),
-        month: date.month(),
-        day: date.day(),
-    })
+    Some(Cell::Date { year: date.year(), month: date.month(), day: date.day() })
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
@@ -152,24 +134,12 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
     if text.contains('\0') {
         return Err(ImportError::Unreadable("binary data".into()));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| ImportError::Unreadable(e.to_string()))?;
         rows.push(
-            record
-                .iter()
-                .map(|s| {
-                    if s.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.to_owned())
-                    }
-                })
-                .collect(),
+            record.iter().map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_owned()) }).collect(),
         );
         if rows.len() > weizhili_core::roster::MAX_ROWS + 20 {
             break;
@@ -205,11 +175,8 @@ pub async fn import_residents(
     progress: impl Fn(usize, usize),
 ) -> Result<Imported, ImportError> {
     let rows = parse_rows(cells, this_year).map_err(ImportError::Rejected)?;
-    let buildings: HashMap<String, grid::Building> = grid::buildings_of_community(db, community_id)
-        .await?
-        .into_iter()
-        .map(|b| (b.key.clone(), b))
-        .collect();
+    let buildings: HashMap<String, grid::Building> =
+        grid::buildings_of_community(db, community_id).await?.into_iter().map(|b| (b.key.clone(), b)).collect();
     let households: HashMap<(i64, String, String), i64> = household::Entity::find()
         .filter(household::Column::CommunityId.eq(community_id))
         .all(db)
@@ -237,19 +204,12 @@ pub async fn import_residents(
             });
             continue;
         };
-        let unit = row
-            .unit
-            .as_ref()
-            .map(|u| unit_key(u.as_str()))
-            .unwrap_or_default();
+        let unit = row.unit.as_ref().map(|u| unit_key(u.as_str())).unwrap_or_default();
         let room = room_key(row.room.as_str());
         if let Some(&hid) = households.get(&(building.id, unit.clone(), room.clone()))
             && on_roster.contains(&(hid, row.name.as_str().to_owned()))
         {
-            problems.push(RowProblem {
-                row_no: row.row_no,
-                kind: ProblemKind::AlreadyOnRoster,
-            });
+            problems.push(RowProblem { row_no: row.row_no, kind: ProblemKind::AlreadyOnRoster });
             continue;
         }
         placed.push((row, building.id, unit, room));
@@ -267,19 +227,11 @@ pub async fn import_residents(
         let key = (building_id, unit.clone(), room.clone());
         let household = match (households.get(&key), created_households.get(&key)) {
             (_, Some(h)) => h.clone(),
-            (Some(&id), None) => grid::household(&txn, id)
-                .await?
-                .ok_or(StoreError::NotFound)?,
+            (Some(&id), None) => grid::household(&txn, id).await?.ok_or(StoreError::NotFound)?,
             (None, None) => {
                 let h = grid::create_household(
                     &txn,
-                    NewHousehold {
-                        community_id,
-                        building_id,
-                        unit,
-                        room,
-                        status: "occupied".into(),
-                    },
+                    NewHousehold { community_id, building_id, unit, room, status: "occupied".into() },
                     now,
                 )
                 .await?;
@@ -313,57 +265,30 @@ pub async fn import_residents(
             user_id: by.user_id,
             login: Some(by.login),
             ip: by.ip,
-            ..audit::Entry::new("roster.import")
-                .detail(format!("residents={total} households={new_households}"))
+            ..audit::Entry::new("roster.import").detail(format!("residents={total} households={new_households}"))
         },
     )
     .await?;
     txn.commit().await?;
-    Ok(Imported {
-        residents: total,
-        new_households,
-    })
+    Ok(Imported { residents: total, new_households })
 }
 
 /// The roster of one community as an `.xlsx` workbook (unmasked: the caller checks the right and audits).
-pub async fn export_residents(
-    db: &impl ConnectionTrait,
-    community_id: i64,
-    this_year: i32,
-) -> Result<Vec<u8>> {
+pub async fn export_residents(db: &impl ConnectionTrait, community_id: i64, this_year: i32) -> Result<Vec<u8>> {
     let scope = ListScope::Communities(vec![community_id]);
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let xl = |e: rust_xlsxwriter::XlsxError| StoreError::Invalid(e.to_string());
     sheet.set_name("居民花名册").map_err(xl)?;
-    let headers = [
-        "姓名",
-        "性别",
-        "出生年份",
-        "联系电话",
-        "楼栋",
-        "单元",
-        "房号",
-        "标签",
-        "技能",
-        "爱好",
-        "备注",
-    ];
+    let headers = ["姓名", "性别", "出生年份", "联系电话", "楼栋", "单元", "房号", "标签", "技能", "爱好", "备注"];
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(xl)?;
+        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
     }
     let mut page = 1;
     let mut r: u32 = 1;
     loop {
-        let filter = ResidentFilter {
-            community_id: Some(community_id),
-            page,
-            per_page: 200,
-            ..Default::default()
-        };
+        let filter = ResidentFilter { community_id: Some(community_id), page, per_page: 200, ..Default::default() };
         let found = grid::residents(db, &scope, &filter, this_year).await?;
         for row in &found.rows {
             let p = &row.resident;

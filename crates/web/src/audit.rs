@@ -52,9 +52,7 @@ struct AuditPage {
 fn date(s: &Option<String>) -> Result<Option<NaiveDate>, ()> {
     match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| ()),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| ()),
     }
 }
 
@@ -73,11 +71,7 @@ async fn list(
     };
     let (from, to) = (date(&q.from), date(&q.to));
     let bad_date = from.is_err() || to.is_err();
-    let page = q
-        .page
-        .as_deref()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1u64);
+    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1u64);
     let filter = Filter {
         communities,
         login: q.login.clone(),

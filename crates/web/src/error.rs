@@ -37,10 +37,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(code: &'static str, detail: impl Into<String>) -> AppError {
-        AppError::Invalid {
-            code,
-            detail: detail.into(),
-        }
+        AppError::Invalid { code, detail: detail.into() }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -74,10 +71,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(code) => AppError::Conflict(code),
-            StoreError::Invalid(detail) => AppError::Invalid {
-                code: "invalid",
-                detail,
-            },
+            StoreError::Invalid(detail) => AppError::Invalid { code: "invalid", detail },
             StoreError::Db(e) => AppError::Internal(e.into()),
         }
     }
@@ -100,10 +94,7 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let mut response = self.status().into_response();
-        response.extensions_mut().insert(ErrorInfo {
-            code: self.code(),
-            detail,
-        });
+        response.extensions_mut().insert(ErrorInfo { code: self.code(), detail });
         response
     }
 }
@@ -112,11 +103,7 @@ impl IntoResponse for AppError {
 pub fn message(lang: Lang, code: &str) -> String {
     let key = format!("error-{}", code.replace('_', "-"));
     let text = lang.t(&key);
-    if text == key {
-        lang.t("error-internal")
-    } else {
-        text
-    }
+    if text == key { lang.t("error-internal") } else { text }
 }
 
 fn code_for_status(status: StatusCode) -> &'static str {
@@ -144,6 +131,8 @@ pub async fn render(request: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
     let ctx_seed = PageCtx::seed(&request);
+    let user = request.extensions().get::<crate::auth::CurrentUser>().cloned();
+    let anon_csrf = request.extensions().get::<crate::auth::session::AnonCsrf>().map(|a| a.0.clone());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -158,10 +147,7 @@ pub async fn render(request: Request, next: Next) -> Response {
     if info.is_none() && !is_plain {
         return response; // already a rendered page or JSON body
     }
-    let code = info
-        .as_ref()
-        .map(|i| i.code)
-        .unwrap_or_else(|| code_for_status(status));
+    let code = info.as_ref().map(|i| i.code).unwrap_or_else(|| code_for_status(status));
     let lang = ctx_seed.lang;
     let mut message = message(lang, code);
     if let Some(detail) = info.as_ref().and_then(|i| i.detail.clone()) {
@@ -172,13 +158,12 @@ pub async fn render(request: Request, next: Next) -> Response {
     } else if status == StatusCode::UNAUTHORIZED {
         // A page that needs a login sends the visitor to it, and back afterwards.
         let next = ctx_seed.path.clone();
-        return axum::response::Redirect::to(&format!(
-            "/login?next={}",
-            crate::page::urlencode(&next)
-        ))
-        .into_response();
+        return axum::response::Redirect::to(&format!("/login?next={}", crate::page::urlencode(&next))).into_response();
     } else {
-        let ctx = ctx_seed.into_ctx(None);
+        let mut ctx = ctx_seed.into_ctx(user.as_ref());
+        if user.is_none() {
+            ctx.csrf = anon_csrf.unwrap_or_default();
+        }
         Html(crate::page::render_error(&ctx, status, &message)).into_response()
     };
     *out.status_mut() = status;
@@ -191,9 +176,6 @@ pub async fn render(request: Request, next: Next) -> Response {
 /// The 413 response, for bodies over the limit.
 pub fn too_large() -> Response {
     let mut response = StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    response.extensions_mut().insert(ErrorInfo {
-        code: "too_large",
-        detail: None,
-    });
+    response.extensions_mut().insert(ErrorInfo { code: "too_large", detail: None });
     response
 }

@@ -44,27 +44,12 @@ struct HomePage {
 fn tiles(c: &PageCtx, counts: &GridCounts, care_only: bool) -> Vec<Tile> {
     let mut tiles = Vec::new();
     if !care_only {
-        tiles.push(Tile {
-            label: c.t("count-buildings"),
-            value: counts.buildings,
-            href: "/buildings".into(),
-        });
-        tiles.push(Tile {
-            label: c.t("count-households"),
-            value: counts.households,
-            href: "/households".into(),
-        });
+        tiles.push(Tile { label: c.t("count-buildings"), value: counts.buildings, href: "/buildings".into() });
+        tiles.push(Tile { label: c.t("count-households"), value: counts.households, href: "/households".into() });
     }
-    tiles.push(Tile {
-        label: c.t("count-residents"),
-        value: counts.residents,
-        href: "/residents".into(),
-    });
+    tiles.push(Tile { label: c.t("count-residents"), value: counts.residents, href: "/residents".into() });
     for (tag, n) in &counts.tagged {
-        if matches!(
-            tag,
-            Tag::Aged | Tag::LivingAlone | Tag::EmptyNest | Tag::PartyMember
-        ) {
+        if matches!(tag, Tag::Aged | Tag::LivingAlone | Tag::EmptyNest | Tag::PartyMember) {
             tiles.push(Tile {
                 label: c.t(&format!("tag-{}", tag.as_str().replace('_', "-"))),
                 value: *n,
@@ -75,20 +60,13 @@ fn tiles(c: &PageCtx, counts: &GridCounts, care_only: bool) -> Vec<Tile> {
     tiles
 }
 
-async fn home(
-    State(state): State<AppState>,
-    c: PageCtx,
-    MaybeUser(user): MaybeUser,
-) -> Result<Response, AppError> {
+async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeUser) -> Result<Response, AppError> {
     let Some(user) = user else {
         return Ok(render(&HomePage {
             heading: c.t("home-welcome"),
             intro: c.t("home-welcome-intro"),
             tiles: vec![],
-            next_steps: vec![Line {
-                label: c.t("login-submit"),
-                href: "/login".into(),
-            }],
+            next_steps: vec![Line { label: c.t("login-submit"), href: "/login".into() }],
             signed_in: false,
             c,
         }));
@@ -98,96 +76,46 @@ async fn home(
         Some(id) => grid::community(&state.db, id).await?,
         None => None,
     };
-    let community_name = community
-        .as_ref()
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
+    let community_name = community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
     let mut next_steps = Vec::new();
-    let (heading, intro, tiles) =
-        if user.actor.is_admin() || matches!(scope, ListScope::Communities(_)) {
-            let counts = grid::counts(&state.db, &scope, None).await?;
-            let place = user.community_id().map(Place::community);
-            if place
-                .as_ref()
-                .is_some_and(|p| user.can(Action::ImportRoster, p))
-            {
-                next_steps.push(Line {
-                    label: c.t("next-import-roster"),
-                    href: "/roster".into(),
-                });
-            }
+    let (heading, intro, tiles) = if user.actor.is_admin() || matches!(scope, ListScope::Communities(_)) {
+        let counts = grid::counts(&state.db, &scope, None).await?;
+        let place = user.community_id().map(Place::community);
+        if place.as_ref().is_some_and(|p| user.can(Action::ImportRoster, p)) {
+            next_steps.push(Line { label: c.t("next-import-roster"), href: "/roster".into() });
+        }
+        next_steps.push(Line { label: c.t("next-living-alone"), href: "/residents?tag=living_alone".into() });
+        next_steps.push(Line { label: c.t("next-aged"), href: "/residents?tag=aged".into() });
+        if user.actor.is_admin() || place.as_ref().is_some_and(|p| user.can(Action::ViewAudit, p)) {
+            next_steps.push(Line { label: c.t("next-audit"), href: "/audit".into() });
+        }
+        let heading =
+            if user.actor.is_admin() { c.t("home-admin") } else { c.ta("home-staff", "community", &community_name) };
+        (heading, c.t("home-staff-intro"), tiles(&c, &counts, false))
+    } else if let ListScope::Buildings(ids) = &scope {
+        let counts = grid::counts(&state.db, &scope, None).await?;
+        let buildings = grid::buildings(&state.db, &scope, None).await?;
+        for b in buildings.iter().filter(|b| ids.contains(&b.id)) {
             next_steps.push(Line {
-                label: c.t("next-living-alone"),
-                href: "/residents?tag=living_alone".into(),
+                label: c.ta("next-building", "building", &b.name),
+                href: format!("/residents?building={}", b.id),
             });
-            next_steps.push(Line {
-                label: c.t("next-aged"),
-                href: "/residents?tag=aged".into(),
-            });
-            if user.actor.is_admin()
-                || place
-                    .as_ref()
-                    .is_some_and(|p| user.can(Action::ViewAudit, p))
-            {
-                next_steps.push(Line {
-                    label: c.t("next-audit"),
-                    href: "/audit".into(),
-                });
-            }
-            let heading = if user.actor.is_admin() {
-                c.t("home-admin")
-            } else {
-                c.ta("home-staff", "community", &community_name)
-            };
-            (heading, c.t("home-staff-intro"), tiles(&c, &counts, false))
-        } else if let ListScope::Buildings(ids) = &scope {
-            let counts = grid::counts(&state.db, &scope, None).await?;
-            let buildings = grid::buildings(&state.db, &scope, None).await?;
-            for b in buildings.iter().filter(|b| ids.contains(&b.id)) {
-                next_steps.push(Line {
-                    label: c.ta("next-building", "building", &b.name),
-                    href: format!("/residents?building={}", b.id),
-                });
-            }
-            next_steps.push(Line {
-                label: c.t("next-living-alone"),
-                href: "/residents?tag=living_alone".into(),
-            });
-            (
-                c.ta("home-building-head", "community", &community_name),
-                c.t("home-building-head-intro"),
-                tiles(&c, &counts, true),
-            )
-        } else if let ListScope::Households(ids) = &scope {
-            for id in ids {
-                next_steps.push(Line {
-                    label: c.t("next-my-household"),
-                    href: format!("/households/{id}"),
-                });
-            }
-            (
-                c.ta("home-resident", "name", &user.user.display_name),
-                c.t("home-resident-intro"),
-                vec![],
-            )
-        } else {
-            let intro = if user.actor.has_role(Role::Volunteer) {
-                c.t("home-volunteer-intro")
-            } else {
-                c.t("home-other-intro")
-            };
-            (
-                c.ta("home-resident", "name", &user.user.display_name),
-                intro,
-                vec![],
-            )
-        };
-    Ok(render(&HomePage {
-        c,
-        heading,
-        intro,
-        tiles,
-        next_steps,
-        signed_in: true,
-    }))
+        }
+        next_steps.push(Line { label: c.t("next-living-alone"), href: "/residents?tag=living_alone".into() });
+        (
+            c.ta("home-building-head", "community", &community_name),
+            c.t("home-building-head-intro"),
+            tiles(&c, &counts, true),
+        )
+    } else if let ListScope::Households(ids) = &scope {
+        for id in ids {
+            next_steps.push(Line { label: c.t("next-my-household"), href: format!("/households/{id}") });
+        }
+        (c.ta("home-resident", "name", &user.user.display_name), c.t("home-resident-intro"), vec![])
+    } else {
+        let intro =
+            if user.actor.has_role(Role::Volunteer) { c.t("home-volunteer-intro") } else { c.t("home-other-intro") };
+        (c.ta("home-resident", "name", &user.user.display_name), intro, vec![])
+    };
+    Ok(render(&HomePage { c, heading, intro, tiles, next_steps, signed_in: true }))
 }

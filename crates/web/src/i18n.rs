@@ -53,19 +53,14 @@ impl Lang {
         if let Some(lang) = crate::auth::cookie(headers, "lang").and_then(|v| Lang::parse(&v)) {
             return lang;
         }
-        let accept = headers
-            .get("accept-language")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let accept = headers.get("accept-language").and_then(|v| v.to_str().ok()).unwrap_or("");
         let mut choices: Vec<(f32, Lang)> = accept
             .split(',')
             .filter_map(|part| {
                 let mut bits = part.split(';');
                 let lang = Lang::parse(bits.next()?)?;
-                let q = bits
-                    .find_map(|b| b.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
+                let q =
+                    bits.find_map(|b| b.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
                 Some((q, lang))
             })
             .collect();
@@ -82,20 +77,14 @@ impl Lang {
 
     /// The text for `key`; a missing key shows itself (and a test makes sure none is missing).
     pub fn t(self, key: &str) -> String {
-        LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_owned())
+        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_owned())
     }
 
     /// The text for `key` with named arguments.
     pub fn ta(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue> = args
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
-            .collect();
-        LOCALES
-            .try_lookup_with_args(self.id(), key, &args)
-            .unwrap_or_else(|| key.to_owned())
+        let args: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| key.to_owned())
     }
 }
 
@@ -114,20 +103,8 @@ mod tests {
     #[test]
     fn chinese_unless_asked_otherwise() {
         assert_eq!(Lang::from_headers(&headers(&[])), Lang::Zh);
-        assert_eq!(
-            Lang::from_headers(&headers(&[("accept-language", "en-US,en;q=0.9")])),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_headers(&headers(&[("accept-language", "fr,en;q=0.5,zh;q=0.8")])),
-            Lang::Zh
-        );
-        assert_eq!(
-            Lang::from_headers(&headers(&[
-                ("accept-language", "zh-CN"),
-                ("cookie", "lang=en")
-            ])),
-            Lang::En
-        );
+        assert_eq!(Lang::from_headers(&headers(&[("accept-language", "en-US,en;q=0.9")])), Lang::En);
+        assert_eq!(Lang::from_headers(&headers(&[("accept-language", "fr,en;q=0.5,zh;q=0.8")])), Lang::Zh);
+        assert_eq!(Lang::from_headers(&headers(&[("accept-language", "zh-CN"), ("cookie", "lang=en")])), Lang::En);
     }
 }

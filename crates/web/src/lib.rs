@@ -69,12 +69,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        AppState {
-            db,
-            clock,
-            config: Arc::new(config),
-            metrics: ops::Metrics::install(),
-        }
+        AppState { db, clock, config: Arc::new(config), metrics: ops::Metrics::install() }
     }
 }
 
@@ -91,34 +86,21 @@ pub fn router(state: AppState) -> Router {
         .merge(users::routes())
         .merge(openapi::routes())
         .merge(ops::routes())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::csrf::guard,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::session::load_user,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
+        // Between the two: error pages know who is signed in (for the menu and the forms' CSRF token), and
+        // refusals of the CSRF guard are rendered like every other error.
         .layer(middleware::from_fn(error::render))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_user))
         .layer(middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
@@ -129,12 +111,9 @@ pub fn router(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let app = router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
 }

@@ -57,9 +57,7 @@ impl Modify for BearerAuth {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(spec))
-        .route("/api/docs", get(docs))
+    Router::new().route("/api/openapi.json", get(spec)).route("/api/docs", get(docs))
 }
 
 async fn spec() -> Response {
@@ -98,16 +96,8 @@ async fn docs(c: PageCtx) -> Response {
                 operations.push(Operation {
                     method: method.into(),
                     path: path.clone(),
-                    summary: op
-                        .summary
-                        .clone()
-                        .or_else(|| op.description.clone())
-                        .unwrap_or_default(),
-                    responses: codes
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    summary: op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default(),
+                    responses: codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "),
                 });
             }
         }

@@ -58,11 +58,7 @@ impl PageCtx {
     }
 
     pub fn is_current(&self, href: &str) -> bool {
-        if href == "/" {
-            self.path == "/"
-        } else {
-            self.path.starts_with(href)
-        }
+        if href == "/" { self.path == "/" } else { self.path.starts_with(href) }
     }
 
     /// What the error middleware can know before the handler ran.
@@ -70,11 +66,7 @@ impl PageCtx {
         CtxSeed {
             lang: Lang::from_headers(request.headers()),
             large: cookie(request.headers(), "large").as_deref() == Some("1"),
-            path: request
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_else(|| "/".into()),
+            path: request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
         }
     }
 }
@@ -88,21 +80,10 @@ pub struct CtxSeed {
 impl CtxSeed {
     pub fn into_ctx(self, user: Option<&CurrentUser>) -> PageCtx {
         let (brief, nav, csrf) = match user {
-            Some(u) => (
-                Some(brief(u)),
-                nav_for(u),
-                u.session.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
-            ),
+            Some(u) => (Some(brief(u)), nav_for(u), u.session.as_ref().map(|s| s.1.clone()).unwrap_or_default()),
             None => (None, Vec::new(), String::new()),
         };
-        PageCtx {
-            lang: self.lang,
-            user: brief,
-            nav,
-            csrf,
-            large: self.large,
-            path: self.path,
-        }
+        PageCtx { lang: self.lang, user: brief, nav, csrf, large: self.large, path: self.path }
     }
 }
 
@@ -113,52 +94,28 @@ fn brief(u: &CurrentUser) -> UserBrief {
     UserBrief {
         display_name: u.user.display_name.clone(),
         login: u.user.login.clone(),
-        role_keys: roles
-            .iter()
-            .map(|r| format!("role-{}", r.as_str().replace('_', "-")))
-            .collect(),
+        role_keys: roles.iter().map(|r| format!("role-{}", r.as_str().replace('_', "-"))).collect(),
     }
 }
 
 /// The menu: only what this person may open.
 fn nav_for(u: &CurrentUser) -> Vec<NavItem> {
-    let mut nav = vec![NavItem {
-        href: "/",
-        key: "nav-home",
-    }];
+    let mut nav = vec![NavItem { href: "/", key: "nav-home" }];
     if u.actor.list_scope(Action::ViewGrid) != ListScope::Nothing {
-        nav.push(NavItem {
-            href: "/residents",
-            key: "nav-residents",
-        });
-        nav.push(NavItem {
-            href: "/households",
-            key: "nav-households",
-        });
-        nav.push(NavItem {
-            href: "/buildings",
-            key: "nav-buildings",
-        });
+        nav.push(NavItem { href: "/residents", key: "nav-residents" });
+        nav.push(NavItem { href: "/households", key: "nav-households" });
+        nav.push(NavItem { href: "/buildings", key: "nav-buildings" });
     }
     let home = u.community_id().map(Place::community);
     let can_here = |action| u.actor.is_admin() || home.as_ref().is_some_and(|p| u.can(action, p));
     if can_here(Action::ImportRoster) {
-        nav.push(NavItem {
-            href: "/roster",
-            key: "nav-roster",
-        });
+        nav.push(NavItem { href: "/roster", key: "nav-roster" });
     }
     if can_here(Action::ManageUsers) {
-        nav.push(NavItem {
-            href: "/users",
-            key: "nav-users",
-        });
+        nav.push(NavItem { href: "/users", key: "nav-users" });
     }
     if can_here(Action::ViewAudit) {
-        nav.push(NavItem {
-            href: "/audit",
-            key: "nav-audit",
-        });
+        nav.push(NavItem { href: "/audit", key: "nav-audit" });
     }
     nav
 }
@@ -166,27 +123,16 @@ fn nav_for(u: &CurrentUser) -> Vec<NavItem> {
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
         let seed = CtxSeed {
             lang: Lang::from_headers(&parts.headers),
             large: cookie(&parts.headers, "large").as_deref() == Some("1"),
-            path: parts
-                .uri
-                .path_and_query()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_else(|| "/".into()),
+            path: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
         };
         let user = parts.extensions.get::<CurrentUser>();
         let mut ctx = seed.into_ctx(user);
         if user.is_none() {
-            ctx.csrf = parts
-                .extensions
-                .get::<AnonCsrf>()
-                .map(|a| a.0.clone())
-                .unwrap_or_else(random_token);
+            ctx.csrf = parts.extensions.get::<AnonCsrf>().map(|a| a.0.clone()).unwrap_or_else(random_token);
         }
         Ok(ctx)
     }
@@ -209,19 +155,9 @@ struct ErrorPage<'a> {
 }
 
 pub fn render_error(ctx: &PageCtx, status: StatusCode, message: &str) -> String {
-    ErrorPage {
-        c: ctx,
-        status: status.as_u16(),
-        message,
-    }
-    .render()
-    .unwrap_or_else(|_| {
-        format!(
-            "<!doctype html><title>{}</title><p>{}</p>",
-            status.as_u16(),
-            status
-        )
-    })
+    ErrorPage { c: ctx, status: status.as_u16(), message }
+        .render()
+        .unwrap_or_else(|_| format!("<!doctype html><title>{}</title><p>{}</p>", status.as_u16(), status))
 }
 
 /// Percent-encodes a query value.
@@ -231,11 +167,7 @@ pub fn urlencode(s: &str) -> String {
 
 /// A link to the same list with one query parameter changed (for pagination).
 pub fn with_page(base: &str, query: &[(&str, String)], page: u64) -> String {
-    let mut pairs: Vec<(&str, String)> = query
-        .iter()
-        .filter(|(k, v)| *k != "page" && !v.is_empty())
-        .cloned()
-        .collect();
+    let mut pairs: Vec<(&str, String)> = query.iter().filter(|(k, v)| *k != "page" && !v.is_empty()).cloned().collect();
     pairs.push(("page", page.to_string()));
     let q = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     format!("{base}?{q}")

@@ -18,9 +18,7 @@ use crate::page::{PageCtx, render};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(list))
-        .route("/users/{id}/reset-password", post(reset_password))
+    Router::new().route("/users", get(list)).route("/users/{id}/reset-password", post(reset_password))
 }
 
 pub struct UserLine {
@@ -63,20 +61,13 @@ async fn page(
             let is_admin = grants.iter().any(|g| g.role == Role::Admin);
             UserLine {
                 can_reset: u.id != user.user.id && (!is_admin || user.actor.is_admin()),
-                roles: grants
-                    .iter()
-                    .map(|g| c.t(&format!("role-{}", g.role.as_str().replace('_', "-"))))
-                    .collect(),
+                roles: grants.iter().map(|g| c.t(&format!("role-{}", g.role.as_str().replace('_', "-")))).collect(),
                 id: u.id,
                 login: u.login,
                 display_name: u.display_name,
                 last_login: u
                     .last_login_at
-                    .map(|t| {
-                        weizhili_core::clock::china_time(t)
-                            .format("%Y-%m-%d %H:%M")
-                            .to_string()
-                    })
+                    .map(|t| weizhili_core::clock::china_time(t).format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_default(),
             }
         })
@@ -84,11 +75,7 @@ async fn page(
     Ok(render(&UsersPage { c, rows, reset }))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    c: PageCtx,
-    user: CurrentUser,
-) -> Result<Response, AppError> {
+async fn list(State(state): State<AppState>, c: PageCtx, user: CurrentUser) -> Result<Response, AppError> {
     page(&state, c, &user, None).await
 }
 
@@ -96,9 +83,7 @@ async fn list(
 fn temporary_password() -> String {
     const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    (0..10)
-        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
-        .collect()
+    (0..10).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect()
 }
 
 async fn reset_password(
@@ -107,9 +92,7 @@ async fn reset_password(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let target = account::user_by_id(&state.db, parse_id(&id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let target = account::user_by_id(&state.db, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let communities = communities_of(&user)?;
     if let Some(ids) = &communities
         && !target.community_id.is_some_and(|cid| ids.contains(&cid))
@@ -117,9 +100,7 @@ async fn reset_password(
         return Err(AppError::NotFound);
     }
     let target_grants = account::grants_of(&state.db, target.id).await?;
-    if target.id == user.user.id
-        || (target_grants.iter().any(|g| g.role == Role::Admin) && !user.actor.is_admin())
-    {
+    if target.id == user.user.id || (target_grants.iter().any(|g| g.role == Role::Admin) && !user.actor.is_admin()) {
         return Err(AppError::Forbidden);
     }
     let password = temporary_password();
@@ -136,8 +117,6 @@ async fn reset_password(
             .detail(target.login.clone()),
     )
     .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     page(&state, c, &user, Some((target.login, password))).await
 }

@@ -11,16 +11,8 @@ async fn staff_sign_in_and_see_their_workbench() {
     let (status, body) = app.page("/login").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<html lang=\"zh-CN\">"));
-    let response = app
-        .post_form(
-            "/login",
-            &[
-                ("login", "shegong"),
-                ("password", PASSWORD),
-                ("next", "/residents"),
-            ],
-        )
-        .await;
+    let response =
+        app.post_form("/login", &[("login", "shegong"), ("password", PASSWORD), ("next", "/residents")]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/residents");
     let cookie = response
@@ -30,10 +22,7 @@ async fn staff_sign_in_and_see_their_workbench() {
         .map(|v| v.to_str().unwrap().to_owned())
         .find(|c| c.starts_with("wzl_session="))
         .expect("session cookie");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let (status, body) = app.page("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("幸福里社区 · 工作台"), "{body}");
@@ -45,16 +34,11 @@ async fn staff_sign_in_and_see_their_workbench() {
 async fn a_wrong_password_says_so_and_is_audited() {
     let app = spawn_app().await;
     app.page("/login").await;
-    let response = app
-        .post_form("/login", &[("login", "shegong"), ("password", "wrong-one")])
-        .await;
+    let response = app.post_form("/login", &[("login", "shegong"), ("password", "wrong-one")]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
     assert!(body.contains("账号或密码不对"), "{body}");
-    assert!(
-        body.contains("value=\"shegong\""),
-        "the login typed is kept"
-    );
+    assert!(body.contains("value=\"shegong\""), "the login typed is kept");
     let failed = app.audit_actions("login_failed").await;
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].login.as_deref(), Some("shegong"));
@@ -64,25 +48,15 @@ async fn a_wrong_password_says_so_and_is_audited() {
 async fn a_form_without_its_csrf_token_is_refused() {
     let app = spawn_app().await;
     app.login_as("shegong").await;
-    let response = app
-        .client
-        .post(app.url("/logout"))
-        .form(&[("x", "y")])
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.post(app.url("/logout")).form(&[("x", "y")]).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(response.text().await.unwrap().contains("页面已过期"));
     // Still signed in: the refused request changed nothing.
     assert_eq!(app.page("/residents").await.0, StatusCode::OK);
     // And a stranger's login form without the cookie's token is refused too.
     let stranger = new_client();
-    let response = stranger
-        .post(app.url("/login"))
-        .form(&[("login", "shegong"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let response =
+        stranger.post(app.url("/login")).form(&[("login", "shegong"), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
@@ -91,21 +65,15 @@ async fn failed_logins_are_throttled_per_account() {
     let app = spawn_app().await;
     app.page("/login").await;
     for _ in 0..5 {
-        let r = app
-            .post_form("/login", &[("login", "jumin"), ("password", "nope-nope")])
-            .await;
+        let r = app.post_form("/login", &[("login", "jumin"), ("password", "nope-nope")]).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
     // Even the right password waits now.
-    let r = app
-        .post_form("/login", &[("login", "jumin"), ("password", PASSWORD)])
-        .await;
+    let r = app.post_form("/login", &[("login", "jumin"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.text().await.unwrap().contains("15 分钟"));
     // Other accounts are not locked by it.
-    let r = app
-        .post_form("/login", &[("login", "jumin2"), ("password", PASSWORD)])
-        .await;
+    let r = app.post_form("/login", &[("login", "jumin2"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // After the window, the account works again.
     app.clock.advance(chrono::Duration::minutes(16));
@@ -123,19 +91,13 @@ async fn failed_logins_are_throttled_per_account() {
 
 #[tokio::test]
 async fn failed_logins_are_throttled_per_address() {
-    let config = weizhili_web::WebConfig {
-        max_failures_per_ip: 3,
-        ..Default::default()
-    };
+    let config = weizhili_web::WebConfig { max_failures_per_ip: 3, ..Default::default() };
     let app = crate::helpers::spawn_app_with(config).await;
     app.page("/login").await;
     for login in ["a1", "a2", "a3"] {
-        app.post_form("/login", &[("login", login), ("password", "whatever1")])
-            .await;
+        app.post_form("/login", &[("login", login), ("password", "whatever1")]).await;
     }
-    let r = app
-        .post_form("/login", &[("login", "shegong"), ("password", PASSWORD)])
-        .await;
+    let r = app.post_form("/login", &[("login", "shegong"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -146,21 +108,12 @@ async fn sessions_expire_and_logout_ends_them() {
     app.logout().await;
     let r = app.get("/residents").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/login?next=")
-    );
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login?next="));
 
     app.login_as("shegong").await;
     app.clock.advance(chrono::Duration::days(15));
     let r = app.get("/residents").await;
-    assert_eq!(
-        r.status(),
-        StatusCode::SEE_OTHER,
-        "an expired session is no session"
-    );
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "an expired session is no session");
 }
 
 #[tokio::test]
@@ -171,21 +124,9 @@ async fn the_api_signs_in_with_a_token_that_can_be_revoked() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["login"], "loudongzhang");
     assert!(me["community_id"].as_i64().is_some());
-    let roles: Vec<&str> = me["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["role"].as_str().unwrap())
-        .collect();
+    let roles: Vec<&str> = me["roles"].as_array().unwrap().iter().map(|r| r["role"].as_str().unwrap()).collect();
     assert_eq!(roles.iter().filter(|r| **r == "building_head").count(), 2);
-    let (status, _) = app
-        .api_send(
-            &token,
-            reqwest::Method::POST,
-            "/api/v1/auth/logout",
-            Value::Null,
-        )
-        .await;
+    let (status, _) = app.api_send(&token, reqwest::Method::POST, "/api/v1/auth/logout", Value::Null).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = app.api_get(&token, "/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -205,10 +146,7 @@ async fn the_api_answers_wrong_passwords_in_json() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "login_failed");
-    assert_eq!(
-        body["error"]["message"],
-        "Wrong login or password. Please try again."
-    );
+    assert_eq!(body["error"]["message"], "Wrong login or password. Please try again.");
     let r = new_client()
         .post(app.url("/api/v1/auth/login"))
         .body("{not json")
@@ -227,17 +165,9 @@ async fn staff_reset_a_residents_password_and_it_is_audited() {
     app.login_as("shegong").await;
     let (_, body) = app.page("/users").await;
     assert!(body.contains("jumin2"));
-    assert!(
-        !body.contains("shegong2"),
-        "staff of another community is not listed"
-    );
-    let jumin = weizhili_store::account::user_by_login(&app.db, "jumin")
-        .await
-        .unwrap()
-        .unwrap();
-    let r = app
-        .post_form(&format!("/users/{}/reset-password", jumin.id), &[])
-        .await;
+    assert!(!body.contains("shegong2"), "staff of another community is not listed");
+    let jumin = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let r = app.post_form(&format!("/users/{}/reset-password", jumin.id), &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body = r.text().await.unwrap();
     let at = body.find("id=\"new-password\">").unwrap() + "id=\"new-password\">".len();
@@ -253,38 +183,20 @@ async fn staff_reset_a_residents_password_and_it_is_audited() {
         clock: app.clock.clone(),
     };
     resident.page("/login").await;
-    let r = resident
-        .post_form("/login", &[("login", "jumin"), ("password", PASSWORD)])
-        .await;
-    assert_eq!(
-        r.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "the old password no longer works"
-    );
-    let r = resident
-        .post_form("/login", &[("login", "jumin"), ("password", &new_password)])
-        .await;
+    let r = resident.post_form("/login", &[("login", "jumin"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the old password no longer works");
+    let r = resident.post_form("/login", &[("login", "jumin"), ("password", &new_password)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // Staff cannot reset someone of another community, nor the platform admin.
-    let other = weizhili_store::account::user_by_login(&app.db, "shegong2")
-        .await
-        .unwrap()
-        .unwrap();
+    let other = weizhili_store::account::user_by_login(&app.db, "shegong2").await.unwrap().unwrap();
     assert_eq!(
-        app.post_form(&format!("/users/{}/reset-password", other.id), &[])
-            .await
-            .status(),
+        app.post_form(&format!("/users/{}/reset-password", other.id), &[]).await.status(),
         StatusCode::NOT_FOUND
     );
-    let admin = weizhili_store::account::user_by_login(&app.db, "admin")
-        .await
-        .unwrap()
-        .unwrap();
+    let admin = weizhili_store::account::user_by_login(&app.db, "admin").await.unwrap().unwrap();
     assert_eq!(
-        app.post_form(&format!("/users/{}/reset-password", admin.id), &[])
-            .await
-            .status(),
+        app.post_form(&format!("/users/{}/reset-password", admin.id), &[]).await.status(),
         StatusCode::NOT_FOUND
     );
 }

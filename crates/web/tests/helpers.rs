@@ -34,29 +34,17 @@ enum Template {
 static TEMPLATE: OnceCell<Template> = OnceCell::const_new();
 
 fn postgres_url() -> Option<String> {
-    std::env::var("WEIZHILI_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
+    std::env::var("WEIZHILI_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
 }
 
 fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        weizhili_web::auth::random_token()[..10].to_owned()
-    )
+    format!("{prefix}_{}_{}", std::process::id(), weizhili_web::auth::random_token()[..10].to_owned())
 }
 
 /// `postgres://u@h:p/db?x` with the database replaced.
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map(|(b, q)| (b, Some(q)))
-        .unwrap_or((url, None));
-    let cut = base
-        .rfind('/')
-        .filter(|i| *i > "postgres://".len())
-        .unwrap_or(base.len());
+    let (base, query) = url.split_once('?').map(|(b, q)| (b, Some(q))).unwrap_or((url, None));
+    let cut = base.rfind('/').filter(|i| *i > "postgres://".len()).unwrap_or(base.len());
     let mut out = format!("{}/{db}", &base[..cut]);
     if let Some(q) = query {
         out.push('?');
@@ -69,9 +57,7 @@ async fn seed(db: &Db) {
     weizhili_store::migrate(db).await.unwrap();
     let hash = password_auth::generate_hash(PASSWORD);
     let clock = FixedClock::new(start_time());
-    weizhili_store::demo::seed(db, &hash, clock.this_year(), clock.now())
-        .await
-        .unwrap();
+    weizhili_store::demo::seed(db, &hash, clock.this_year(), clock.now()).await.unwrap();
 }
 
 async fn template() -> &'static Template {
@@ -79,18 +65,10 @@ async fn template() -> &'static Template {
         .get_or_init(|| async {
             if let Some(admin_url) = postgres_url() {
                 let name = unique("wzl_tpl");
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("connect to WEIZHILI_TEST_POSTGRES_URL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .unwrap();
+                let admin = Database::connect(&admin_url).await.expect("connect to WEIZHILI_TEST_POSTGRES_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
                 admin.close().await.unwrap();
-                let db =
-                    weizhili_store::connect(&with_database(&admin_url, &name), &Default::default())
-                        .await
-                        .unwrap();
+                let db = weizhili_store::connect(&with_database(&admin_url, &name), &Default::default()).await.unwrap();
                 seed(&db).await;
                 db.close().await.unwrap();
                 Template::Postgres { admin_url, name }
@@ -98,17 +76,12 @@ async fn template() -> &'static Template {
                 let dir = std::env::temp_dir().join(unique("wzl_tpl"));
                 std::fs::create_dir_all(&dir).unwrap();
                 let work = dir.join("seed.db");
-                let db = weizhili_store::connect(
-                    &format!("sqlite://{}", work.display()),
-                    &Default::default(),
-                )
-                .await
-                .unwrap();
-                seed(&db).await;
-                let template = dir.join("template.db");
-                db.execute_unprepared(&format!("VACUUM INTO '{}'", template.display()))
+                let db = weizhili_store::connect(&format!("sqlite://{}", work.display()), &Default::default())
                     .await
                     .unwrap();
+                seed(&db).await;
+                let template = dir.join("template.db");
+                db.execute_unprepared(&format!("VACUUM INTO '{}'", template.display())).await.unwrap();
                 db.close().await.unwrap();
                 Template::Sqlite(template)
             }
@@ -125,26 +98,15 @@ pub async fn fresh_db() -> (Db, String) {
             let file = dir.join("test.db");
             std::fs::copy(path, &file).unwrap();
             let url = format!("sqlite://{}", file.display());
-            (
-                weizhili_store::connect(&url, &Default::default())
-                    .await
-                    .unwrap(),
-                url,
-            )
+            (weizhili_store::connect(&url, &Default::default()).await.unwrap(), url)
         }
         Template::Postgres { admin_url, name } => {
             let db_name = unique("wzl_t");
             let admin = Database::connect(admin_url).await.unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {db_name} TEMPLATE {name}"))
-                .await
-                .unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE {db_name} TEMPLATE {name}")).await.unwrap();
             admin.close().await.unwrap();
             let url = with_database(admin_url, &db_name);
-            let options = weizhili_store::StoreOptions {
-                max_connections: 4,
-                ..Default::default()
-            };
+            let options = weizhili_store::StoreOptions { max_connections: 4, ..Default::default() };
             (weizhili_store::connect(&url, &options).await.unwrap(), url)
         }
     }
@@ -177,22 +139,11 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     tokio::spawn(async move {
         let _ = weizhili_web::serve(state, listener).await;
     });
-    TestApp {
-        addr,
-        db,
-        db_url,
-        clock,
-        client: new_client(),
-        csrf: Mutex::new(String::new()),
-    }
+    TestApp { addr, db, db_url, clock, client: new_client(), csrf: Mutex::new(String::new()) }
 }
 
 pub fn new_client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap()
+    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
 }
 
 /// The value of the first `name="_csrf"` field of a page.
@@ -227,23 +178,13 @@ impl TestApp {
         let token = self.csrf.lock().unwrap().clone();
         let mut form: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
         form.extend_from_slice(fields);
-        self.client
-            .post(self.url(path))
-            .form(&form)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url(path)).form(&form).send().await.unwrap()
     }
 
     /// Signs in through the login page, as a person would.
     pub async fn login_as(&self, login: &str) {
         self.page("/login").await;
-        let response = self
-            .post_form(
-                "/login",
-                &[("login", login), ("password", PASSWORD), ("next", "/")],
-            )
-            .await;
+        let response = self.post_form("/login", &[("login", login), ("password", PASSWORD), ("next", "/")]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "login as {login}");
         let (status, _) = self.page("/").await;
         assert_eq!(status, StatusCode::OK);
@@ -255,8 +196,7 @@ impl TestApp {
 
     /// Signs in through the API and returns the bearer token.
     pub async fn api_token(&self, login: &str) -> String {
-        let response = self
-            .client
+        let response = new_client()
             .post(self.url("/api/v1/auth/login"))
             .json(&serde_json::json!({"login": login, "password": PASSWORD}))
             .send()
@@ -269,57 +209,28 @@ impl TestApp {
 
     /// A GET with a bearer token, parsed as JSON.
     pub async fn api_get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let response = new_client()
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
+        let response = new_client().get(self.url(path)).bearer_auth(token).send().await.unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn api_send(
-        &self,
-        token: &str,
-        method: reqwest::Method,
-        path: &str,
-        body: Value,
-    ) -> (StatusCode, Value) {
-        let response = new_client()
-            .request(method, self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+    pub async fn api_send(&self, token: &str, method: reqwest::Method, path: &str, body: Value) -> (StatusCode, Value) {
+        let response =
+            new_client().request(method, self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// Audit entries with this action, newest first.
-    pub async fn audit_actions(
-        &self,
-        action: &str,
-    ) -> Vec<weizhili_store::entity::audit_log::Model> {
-        let filter = weizhili_store::audit::Filter {
-            action: Some(action.into()),
-            page: 1,
-            per_page: 200,
-            ..Default::default()
-        };
-        weizhili_store::audit::list(&self.db, &filter)
-            .await
-            .unwrap()
-            .0
+    pub async fn audit_actions(&self, action: &str) -> Vec<weizhili_store::entity::audit_log::Model> {
+        let filter =
+            weizhili_store::audit::Filter { action: Some(action.into()), page: 1, per_page: 200, ..Default::default() };
+        weizhili_store::audit::list(&self.db, &filter).await.unwrap().0
     }
 
     /// The id of a resident of a building of a community, by building name.
     pub async fn resident_in(&self, community: &str, building: &str) -> i64 {
-        let c = weizhili_store::grid::community_by_name(&self.db, community)
-            .await
-            .unwrap()
-            .unwrap();
+        let c = weizhili_store::grid::community_by_name(&self.db, community).await.unwrap().unwrap();
         let b = weizhili_store::grid::buildings_of_community(&self.db, c.id)
             .await
             .unwrap()
@@ -333,12 +244,7 @@ impl TestApp {
             ..Default::default()
         };
         let scope = weizhili_core::access::ListScope::Everything;
-        weizhili_store::grid::residents(&self.db, &scope, &filter, 2026)
-            .await
-            .unwrap()
-            .rows[0]
-            .resident
-            .id
+        weizhili_store::grid::residents(&self.db, &scope, &filter, 2026).await.unwrap().rows[0].resident.id
     }
 }
 
@@ -347,4 +253,8 @@ pub fn csrf_header(token: &str) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert("x-csrf-token", HeaderValue::from_str(token).unwrap());
     h
+}
+
+pub fn urlencode(s: &str) -> String {
+    weizhili_web::page::urlencode(s)
 }

@@ -96,10 +96,7 @@ impl DemoResident {
 
 impl DemoCommunity {
     pub fn households(&self) -> impl Iterator<Item = &DemoHousehold> {
-        self.courtyards
-            .iter()
-            .flat_map(|c| c.buildings.iter())
-            .flat_map(|b| b.households.iter())
+        self.courtyards.iter().flat_map(|c| c.buildings.iter()).flat_map(|b| b.households.iter())
     }
 
     pub fn residents(&self) -> impl Iterator<Item = &DemoResident> {
@@ -122,36 +119,35 @@ const SURNAMES: &[(&str, u32)] = &[
 
 /// Born before 1960.
 const OLD_MALE: &[&str] = &[
-    "建国", "国华", "建华", "国强", "德明", "长福", "永胜", "福生", "志明", "振华", "解放", "卫东",
-    "国庆", "文华", "德胜", "宝山", "金福", "树林", "玉林", "有才", "永福", "春生", "明", "忠",
+    "建国", "国华", "建华", "国强", "德明", "长福", "永胜", "福生", "志明", "振华", "解放", "卫东", "国庆", "文华",
+    "德胜", "宝山", "金福", "树林", "玉林", "有才", "永福", "春生", "明", "忠",
 ];
 const OLD_FEMALE: &[&str] = &[
-    "桂英", "秀兰", "淑珍", "玉兰", "秀英", "凤英", "桂兰", "淑英", "桂芳", "玉珍", "秀珍", "兰英",
-    "凤兰", "素梅", "翠花", "玉梅", "淑华", "桂珍", "秀云", "金凤", "玉芬", "美兰", "珍", "英",
+    "桂英", "秀兰", "淑珍", "玉兰", "秀英", "凤英", "桂兰", "淑英", "桂芳", "玉珍", "秀珍", "兰英", "凤兰", "素梅",
+    "翠花", "玉梅", "淑华", "桂珍", "秀云", "金凤", "玉芬", "美兰", "珍", "英",
 ];
 /// Born 1960–1989.
 const MID_MALE: &[&str] = &[
-    "伟", "勇", "军", "斌", "磊", "涛", "强", "刚", "志刚", "海涛", "建军", "鹏", "明辉", "俊",
-    "晓东", "立新", "红军", "建平", "海波", "志强", "永刚", "文博", "亮", "峰", "杰", "健",
+    "伟", "勇", "军", "斌", "磊", "涛", "强", "刚", "志刚", "海涛", "建军", "鹏", "明辉", "俊", "晓东", "立新", "红军",
+    "建平", "海波", "志强", "永刚", "文博", "亮", "峰", "杰", "健",
 ];
 const MID_FEMALE: &[&str] = &[
-    "丽娟", "红梅", "静", "敏", "丽", "艳", "燕", "霞", "芳", "婷", "晓燕", "海燕", "慧", "丽华",
-    "玉霞", "红", "娜", "莉", "秀梅", "春梅", "晓红", "桂香", "雪梅", "丹", "琳", "倩",
+    "丽娟", "红梅", "静", "敏", "丽", "艳", "燕", "霞", "芳", "婷", "晓燕", "海燕", "慧", "丽华", "玉霞", "红", "娜",
+    "莉", "秀梅", "春梅", "晓红", "桂香", "雪梅", "丹", "琳", "倩",
 ];
 /// Born 1990 and later.
 const YOUNG_MALE: &[&str] = &[
-    "浩然", "子轩", "宇轩", "梓睿", "俊熙", "皓轩", "博文", "一鸣", "铭泽", "宇航", "子墨", "天佑",
-    "浩宇", "俊杰", "宇", "晨", "嘉豪", "思远", "沐阳", "睿", "文轩", "泽宇", "奕辰", "明哲",
+    "浩然", "子轩", "宇轩", "梓睿", "俊熙", "皓轩", "博文", "一鸣", "铭泽", "宇航", "子墨", "天佑", "浩宇", "俊杰",
+    "宇", "晨", "嘉豪", "思远", "沐阳", "睿", "文轩", "泽宇", "奕辰", "明哲",
 ];
 const YOUNG_FEMALE: &[&str] = &[
-    "子涵", "梓萱", "雨桐", "欣怡", "诗涵", "思琪", "一诺", "可馨", "佳怡", "梦瑶", "雨萱", "若曦",
-    "欣妍", "语桐", "雪", "佳", "婉清", "诗雨", "梓涵", "静怡", "安琪", "晓彤", "悦", "心怡",
+    "子涵", "梓萱", "雨桐", "欣怡", "诗涵", "思琪", "一诺", "可馨", "佳怡", "梦瑶", "雨萱", "若曦", "欣妍", "语桐",
+    "雪", "佳", "婉清", "诗雨", "梓涵", "静怡", "安琪", "晓彤", "悦", "心怡",
 ];
 
 const PHONE_PREFIXES: &[&str] = &[
-    "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "182", "183",
-    "186", "187", "188", "130", "131", "132", "155", "156", "185", "176", "133", "153", "180",
-    "181", "189", "177", "199", "173", "166",
+    "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "182", "183", "186", "187", "188",
+    "130", "131", "132", "155", "156", "185", "176", "133", "153", "180", "181", "189", "177", "199", "173", "166",
 ];
 
 #[rustfmt::skip]
@@ -195,43 +191,23 @@ const KINDS: &[(Kind, u32)] = &[
 
 /// Generate the whole community. Same `spec` and `this_year` → identical output.
 pub fn generate(spec: &Spec, this_year: i32) -> DemoCommunity {
-    let mut g = Gen {
-        rng: StdRng::seed_from_u64(spec.seed),
-        this_year,
-        phones: HashSet::new(),
-    };
+    let mut g = Gen { rng: StdRng::seed_from_u64(spec.seed), this_year, phones: HashSet::new() };
 
     // Building layout: (courtyard index, floors, units) in community-wide order.
     let mut layout: Vec<(usize, u8, u8)> = Vec::new();
-    for (ci, &count) in spec
-        .buildings_per_courtyard
-        .iter()
-        .enumerate()
-        .take(spec.courtyards.len())
-    {
+    for (ci, &count) in spec.buildings_per_courtyard.iter().enumerate().take(spec.courtyards.len()) {
         for _ in 0..count {
             let floors = FLOOR_CHOICES[g.rng.random_range(0..FLOOR_CHOICES.len())];
-            let units = if floors <= 7 {
-                2
-            } else {
-                g.rng.random_range(2..=3)
-            };
+            let units = if floors <= 7 { 2 } else { g.rng.random_range(2..=3) };
             layout.push((ci, floors, units));
         }
     }
-    let capacity = |l: &[(usize, u8, u8)]| {
-        l.iter()
-            .map(|&(_, f, u)| usize::from(f) * usize::from(u) * 2)
-            .sum::<usize>()
-    };
+    let capacity =
+        |l: &[(usize, u8, u8)]| l.iter().map(|&(_, f, u)| usize::from(f) * usize::from(u) * 2).sum::<usize>();
     let target = spec.target_households;
     // Grow the smallest / shrink the tallest building until occupancy is a realistic 77–95%.
     while !layout.is_empty() && capacity(&layout) * 95 < target * 100 {
-        let Some(b) = layout
-            .iter_mut()
-            .filter(|b| b.1 < 18 || b.2 < 3)
-            .min_by_key(|b| b.1)
-        else {
+        let Some(b) = layout.iter_mut().filter(|b| b.1 < 18 || b.2 < 3).min_by_key(|b| b.1) else {
             break;
         };
         if b.1 < 18 { b.1 += 1 } else { b.2 += 1 }
@@ -247,14 +223,8 @@ pub fn generate(spec: &Spec, this_year: i32) -> DemoCommunity {
     let mut rooms_left = capacity(&layout);
     let jitter = (target / 50).max(1) as i64;
     let mut wanted = (target as i64 + g.rng.random_range(-jitter..=jitter)).max(1) as usize;
-    let mut courtyards: Vec<DemoCourtyard> = spec
-        .courtyards
-        .iter()
-        .map(|n| DemoCourtyard {
-            name: (*n).to_string(),
-            buildings: Vec::new(),
-        })
-        .collect();
+    let mut courtyards: Vec<DemoCourtyard> =
+        spec.courtyards.iter().map(|n| DemoCourtyard { name: (*n).to_string(), buildings: Vec::new() }).collect();
     for (bi, &(ci, floors, units)) in layout.iter().enumerate() {
         let mut households = Vec::new();
         for unit in 1..=units {
@@ -277,18 +247,10 @@ pub fn generate(spec: &Spec, this_year: i32) -> DemoCommunity {
             }
         }
         if let Some(c) = courtyards.get_mut(ci) {
-            c.buildings.push(DemoBuilding {
-                name: format!("{}栋", bi + 1),
-                floors,
-                units,
-                households,
-            });
+            c.buildings.push(DemoBuilding { name: format!("{}栋", bi + 1), floors, units, households });
         }
     }
-    DemoCommunity {
-        name: spec.name.to_string(),
-        courtyards,
-    }
+    DemoCommunity { name: spec.name.to_string(), courtyards }
 }
 
 /// A static vocabulary string (relation, status, surname).
@@ -316,9 +278,7 @@ impl Gen {
     }
 
     fn weighted<T: Copy>(&mut self, xs: &[(T, u32)]) -> T {
-        let mut r = self
-            .rng
-            .random_range(0..xs.iter().map(|x| x.1).sum::<u32>());
+        let mut r = self.rng.random_range(0..xs.iter().map(|x| x.1).sum::<u32>());
         for &(x, w) in xs {
             if r < w {
                 return x;
@@ -342,11 +302,7 @@ impl Gen {
     }
 
     fn sex(&mut self, female_share: f64) -> DemoGender {
-        if self.chance(female_share) {
-            DemoGender::Female
-        } else {
-            DemoGender::Male
-        }
+        if self.chance(female_share) { DemoGender::Female } else { DemoGender::Male }
     }
 
     /// Age of someone 60+: 50% sixties, 35% seventies, ~15% eighty or over.
@@ -392,13 +348,7 @@ impl Gen {
         self.pick(list)
     }
 
-    fn person(
-        &mut self,
-        surname: &str,
-        gender: DemoGender,
-        age: i32,
-        relation: Word,
-    ) -> DemoResident {
+    fn person(&mut self, surname: &str, gender: DemoGender, age: i32, relation: Word) -> DemoResident {
         let age = age.clamp(0, 99);
         let birth_year = self.this_year - age;
         let given = self.given_name(gender, birth_year);
@@ -420,18 +370,10 @@ impl Gen {
         let husband_age = wife_age + self.range(-1, 4);
         let his = self.surname();
         let hers = self.other_surname(his);
-        let (husband_rel, wife_rel) = if self.chance(0.7) {
-            (head_rel, "配偶")
-        } else {
-            ("配偶", head_rel)
-        };
+        let (husband_rel, wife_rel) = if self.chance(0.7) { (head_rel, "配偶") } else { ("配偶", head_rel) };
         let husband = self.person(his, DemoGender::Male, husband_age, husband_rel);
         let wife = self.person(hers, DemoGender::Female, wife_age, wife_rel);
-        let members = if husband_rel == "配偶" {
-            vec![wife, husband]
-        } else {
-            vec![husband, wife]
-        };
+        let members = if husband_rel == "配偶" { vec![wife, husband] } else { vec![husband, wife] };
         (members, his)
     }
 
@@ -467,11 +409,7 @@ impl Gen {
                 self.couple(age, "户主").0
             }
             Kind::NuclearOne | Kind::AdultChild => {
-                let kid = if matches!(kind, Kind::AdultChild) {
-                    self.range(18, 30)
-                } else {
-                    self.range(0, 20)
-                };
+                let kid = if matches!(kind, Kind::AdultChild) { self.range(18, 30) } else { self.range(0, 20) };
                 self.family("户主", &[kid], 23, 33).0
             }
             Kind::NuclearTwo => {
@@ -528,11 +466,7 @@ impl Gen {
             }
             Kind::RentSingle | Kind::RentShare => {
                 status = "rented";
-                let n = if matches!(kind, Kind::RentSingle) {
-                    1
-                } else {
-                    self.range(2, 3)
-                };
+                let n = if matches!(kind, Kind::RentSingle) { 1 } else { self.range(2, 3) };
                 let mut m = Vec::new();
                 for _ in 0..n {
                     let age = self.range(20, 34);
@@ -544,11 +478,7 @@ impl Gen {
                 status = "rented";
                 let eldest = self.range(0, 14);
                 let younger = (eldest - self.range(2, 6)).max(0);
-                let kids = if self.chance(0.4) {
-                    &[eldest, younger][..]
-                } else {
-                    &[eldest][..]
-                };
+                let kids = if self.chance(0.4) { &[eldest, younger][..] } else { &[eldest][..] };
                 self.family("租户", kids, 23, 30).0
             }
             Kind::Vacant => {
@@ -674,10 +604,7 @@ mod tests {
         assert!(first.iter().any(|b| b.name == "1栋") && first.iter().any(|b| b.name == "2栋"));
         let all: Vec<_> = c.courtyards.iter().flat_map(|c| &c.buildings).collect();
         assert_eq!(all.len(), 12);
-        assert!(
-            all.iter()
-                .any(|b| b.name == "5栋" && !b.households.is_empty())
-        );
+        assert!(all.iter().any(|b| b.name == "5栋" && !b.households.is_empty()));
         for b in all {
             assert!((6..=18).contains(&b.floors) && (2..=3).contains(&b.units));
         }
@@ -766,9 +693,7 @@ mod tests {
         assert!((0.01..=0.035).contains(&share(with(TAG_DISABLED), people.len())));
         assert!((0.01..=0.06).contains(&share(with(TAG_LOW_INCOME), people.len())));
         assert!((0.05..=0.11).contains(&share(with(TAG_PARTY_MEMBER), adults.len())));
-        assert!(
-            with(TAG_MIGRANT_CHILD) > 0 && with(TAG_EMPTY_NEST) > 0 && with(TAG_LIVING_ALONE) > 0
-        );
+        assert!(with(TAG_MIGRANT_CHILD) > 0 && with(TAG_EMPTY_NEST) > 0 && with(TAG_LIVING_ALONE) > 0);
         let skilled = adults.iter().filter(|p| !p.skills.is_empty()).count();
         let hobbyists = adults.iter().filter(|p| !p.hobbies.is_empty()).count();
         assert!((0.10..=0.20).contains(&share(skilled, adults.len())));

@@ -29,38 +29,14 @@ pub struct DemoAccount {
 }
 
 pub const ACCOUNTS: [DemoAccount; 8] = [
-    DemoAccount {
-        login: "admin",
-        what: "平台管理员 platform admin",
-    },
-    DemoAccount {
-        login: "shegong",
-        what: "社工 staff · 幸福里社区",
-    },
-    DemoAccount {
-        login: "shegong2",
-        what: "社工 staff · 和平社区",
-    },
-    DemoAccount {
-        login: "loudongzhang",
-        what: "楼栋长 building head · 幸福里 1栋、2栋",
-    },
-    DemoAccount {
-        login: "zhiyuanzhe",
-        what: "志愿者 volunteer (党员 party member) · 幸福里",
-    },
-    DemoAccount {
-        login: "zhiyuanzhe2",
-        what: "志愿者 volunteer · 幸福里",
-    },
-    DemoAccount {
-        login: "jumin",
-        what: "居民 resident · 幸福里 1栋",
-    },
-    DemoAccount {
-        login: "jumin2",
-        what: "居民 resident · 幸福里 5栋",
-    },
+    DemoAccount { login: "admin", what: "平台管理员 platform admin" },
+    DemoAccount { login: "shegong", what: "社工 staff · 幸福里社区" },
+    DemoAccount { login: "shegong2", what: "社工 staff · 和平社区" },
+    DemoAccount { login: "loudongzhang", what: "楼栋长 building head · 幸福里 1栋、2栋" },
+    DemoAccount { login: "zhiyuanzhe", what: "志愿者 volunteer (党员 party member) · 幸福里" },
+    DemoAccount { login: "zhiyuanzhe2", what: "志愿者 volunteer · 幸福里" },
+    DemoAccount { login: "jumin", what: "居民 resident · 幸福里 1栋" },
+    DemoAccount { login: "jumin2", what: "居民 resident · 幸福里 5栋" },
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -76,12 +52,7 @@ pub async fn is_seeded(db: &DatabaseConnection) -> Result<bool> {
 }
 
 fn grant(role: Role, scope_id: Option<i64>, community_id: Option<i64>) -> Grant {
-    Grant {
-        role,
-        scope_kind: role.scope_kind(),
-        scope_id,
-        community_id,
-    }
+    Grant { role, scope_kind: role.scope_kind(), scope_id, community_id }
 }
 
 /// A person of the demo population as they were stored.
@@ -96,12 +67,7 @@ struct Stored {
 
 /// Fills an empty, migrated database with the demo. `password_hash` is the hash of [`DEMO_PASSWORD`] (hashing
 /// is the web layer's business).
-pub async fn seed(
-    db: &DatabaseConnection,
-    password_hash: &str,
-    this_year: i32,
-    now: DateTime<Utc>,
-) -> Result<Seeded> {
+pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, now: DateTime<Utc>) -> Result<Seeded> {
     let txn = begin_write(db).await?;
     let mut seeded = Seeded::default();
     let user = |login: &str, name: &str, community: Option<i64>, resident: Option<i64>| NewUser {
@@ -116,24 +82,12 @@ pub async fn seed(
     account::add_grant(&txn, admin.id, &grant(Role::Admin, None, None)).await?;
 
     let mut communities = Vec::new();
-    for (spec, staff_login, staff_name) in [
-        (&data::XINGFULI, "shegong", "陈晓梅"),
-        (&data::HEPING, "shegong2", "赵磊"),
-    ] {
+    for (spec, staff_login, staff_name) in [(&data::XINGFULI, "shegong", "陈晓梅"), (&data::HEPING, "shegong2", "赵磊")]
+    {
         let population = data::generate(spec, this_year);
         let community = grid::create_community(&txn, &population.name, now).await?;
-        let staff = account::create_user(
-            &txn,
-            user(staff_login, staff_name, Some(community.id), None),
-            now,
-        )
-        .await?;
-        account::add_grant(
-            &txn,
-            staff.id,
-            &grant(Role::Staff, Some(community.id), Some(community.id)),
-        )
-        .await?;
+        let staff = account::create_user(&txn, user(staff_login, staff_name, Some(community.id), None), now).await?;
+        account::add_grant(&txn, staff.id, &grant(Role::Staff, Some(community.id), Some(community.id))).await?;
         let mut stored = Vec::new();
         let mut building_ids = std::collections::HashMap::new();
         for yard in &population.courtyards {
@@ -183,9 +137,7 @@ pub async fn seed(
                             tags: p.tags.iter().filter_map(|t| Tag::parse(t).ok()).collect(),
                             consent_basis: Some("public_duty".into()),
                         };
-                        let r =
-                            grid::create_resident(&txn, &household, fields, Some(staff.id), now)
-                                .await?;
+                        let r = grid::create_resident(&txn, &household, fields, Some(staff.id), now).await?;
                         seeded.residents += 1;
                         stored.push(Stored {
                             id: r.id,
@@ -208,24 +160,14 @@ pub async fn seed(
     let cid = *cid;
     let mut taken: Vec<i64> = Vec::new();
     let mut pick = |building: &str, fits: &dyn Fn(&Stored) -> bool| -> Option<(i64, i64, String)> {
-        let found = people
-            .iter()
-            .find(|p| p.building == building && !taken.contains(&p.household_id) && fits(p))?;
+        let found = people.iter().find(|p| p.building == building && !taken.contains(&p.household_id) && fits(p))?;
         taken.push(found.household_id);
         Some((found.id, found.household_id, found.name.clone()))
     };
     let head = pick("1栋", &|p| (45..=68).contains(&p.age));
-    let volunteer = pick("2栋", &|p| {
-        (30..=65).contains(&p.age) && p.tags.contains(&"party_member")
-    })
-    .or_else(|| {
-        pick("3栋", &|p| {
-            (30..=65).contains(&p.age) && p.tags.contains(&"party_member")
-        })
-    });
-    let volunteer2 = pick("3栋", &|p| {
-        (20..=60).contains(&p.age) && !p.tags.contains(&"party_member")
-    });
+    let volunteer = pick("2栋", &|p| (30..=65).contains(&p.age) && p.tags.contains(&"party_member"))
+        .or_else(|| pick("3栋", &|p| (30..=65).contains(&p.age) && p.tags.contains(&"party_member")));
+    let volunteer2 = pick("3栋", &|p| (20..=60).contains(&p.age) && !p.tags.contains(&"party_member"));
     let resident = pick("1栋", &|p| (62..=85).contains(&p.age));
     let resident2 = pick("5栋", &|p| (30..=75).contains(&p.age));
     let b1 = buildings.get("1栋").copied();
@@ -238,23 +180,16 @@ pub async fn seed(
         ("jumin2", resident2, Role::Resident),
     ] {
         let Some((resident_id, household_id, name)) = person else {
-            return Err(crate::StoreError::Invalid(format!(
-                "the demo population has nobody for {login}"
-            )));
+            return Err(crate::StoreError::Invalid(format!("the demo population has nobody for {login}")));
         };
-        let u = account::create_user(&txn, user(login, &name, Some(cid), Some(resident_id)), now)
-            .await?;
+        let u = account::create_user(&txn, user(login, &name, Some(cid), Some(resident_id)), now).await?;
         match role {
             Role::BuildingHead => {
                 for b in [b1, b2].into_iter().flatten() {
-                    account::add_grant(&txn, u.id, &grant(Role::BuildingHead, Some(b), Some(cid)))
-                        .await?;
+                    account::add_grant(&txn, u.id, &grant(Role::BuildingHead, Some(b), Some(cid))).await?;
                 }
             }
-            Role::Volunteer => {
-                account::add_grant(&txn, u.id, &grant(Role::Volunteer, Some(cid), Some(cid)))
-                    .await?
-            }
+            Role::Volunteer => account::add_grant(&txn, u.id, &grant(Role::Volunteer, Some(cid), Some(cid))).await?,
             _ => {}
         }
         account::add_grant(

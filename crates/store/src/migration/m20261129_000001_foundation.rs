@@ -145,15 +145,8 @@ enum LoginFailures {
     At,
 }
 
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
+fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Restrict).to_owned()
 }
 
 #[async_trait::async_trait]
@@ -305,32 +298,17 @@ impl MigrationTrait for Migration {
                         (Residents::Table, Residents::HouseholdId),
                         (Households::Table, Households::Id),
                     ))
-                    .foreign_key(&mut fk(
-                        (Residents::Table, Residents::BuildingId),
-                        (Buildings::Table, Buildings::Id),
-                    ))
+                    .foreign_key(&mut fk((Residents::Table, Residents::BuildingId), (Buildings::Table, Buildings::Id)))
                     .to_owned(),
             )
             .await?;
         for (name, cols) in [
-            (
-                "ix_residents_building",
-                vec![Residents::CommunityId, Residents::BuildingId, Residents::Id],
-            ),
+            ("ix_residents_building", vec![Residents::CommunityId, Residents::BuildingId, Residents::Id]),
             ("ix_residents_household", vec![Residents::HouseholdId]),
-            (
-                "ix_residents_phone_tail",
-                vec![Residents::CommunityId, Residents::PhoneTail],
-            ),
-            (
-                "ix_residents_birth_year",
-                vec![Residents::CommunityId, Residents::BirthYear],
-            ),
+            ("ix_residents_phone_tail", vec![Residents::CommunityId, Residents::PhoneTail]),
+            ("ix_residents_birth_year", vec![Residents::CommunityId, Residents::BirthYear]),
         ] {
-            let mut index = Index::create()
-                .name(name)
-                .table(Residents::Table)
-                .to_owned();
+            let mut index = Index::create().name(name).table(Residents::Table).to_owned();
             for col in cols {
                 index.col(col);
             }
@@ -343,18 +321,11 @@ impl MigrationTrait for Migration {
                     .col(big_integer(ResidentTags::ResidentId))
                     .col(big_integer(ResidentTags::CommunityId))
                     .col(string(ResidentTags::Tag))
-                    .primary_key(
-                        Index::create()
-                            .col(ResidentTags::ResidentId)
-                            .col(ResidentTags::Tag),
-                    )
+                    .primary_key(Index::create().col(ResidentTags::ResidentId).col(ResidentTags::Tag))
                     .foreign_key(
-                        &mut fk(
-                            (ResidentTags::Table, ResidentTags::ResidentId),
-                            (Residents::Table, Residents::Id),
-                        )
-                        .on_delete(ForeignKeyAction::Cascade)
-                        .to_owned(),
+                        &mut fk((ResidentTags::Table, ResidentTags::ResidentId), (Residents::Table, Residents::Id))
+                            .on_delete(ForeignKeyAction::Cascade)
+                            .to_owned(),
                     )
                     .to_owned(),
             )
@@ -383,14 +354,8 @@ impl MigrationTrait for Migration {
                     .col(string(Users::Status))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
                     .col(timestamp_with_time_zone_null(Users::LastLoginAt))
-                    .foreign_key(&mut fk(
-                        (Users::Table, Users::CommunityId),
-                        (Communities::Table, Communities::Id),
-                    ))
-                    .foreign_key(&mut fk(
-                        (Users::Table, Users::ResidentId),
-                        (Residents::Table, Residents::Id),
-                    ))
+                    .foreign_key(&mut fk((Users::Table, Users::CommunityId), (Communities::Table, Communities::Id)))
+                    .foreign_key(&mut fk((Users::Table, Users::ResidentId), (Residents::Table, Residents::Id)))
                     .to_owned(),
             )
             .await?;
@@ -405,23 +370,16 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(RoleGrants::ScopeId))
                     .col(big_integer_null(RoleGrants::CommunityId))
                     .foreign_key(
-                        &mut fk(
-                            (RoleGrants::Table, RoleGrants::UserId),
-                            (Users::Table, Users::Id),
-                        )
-                        .on_delete(ForeignKeyAction::Cascade)
-                        .to_owned(),
+                        &mut fk((RoleGrants::Table, RoleGrants::UserId), (Users::Table, Users::Id))
+                            .on_delete(ForeignKeyAction::Cascade)
+                            .to_owned(),
                     )
                     .to_owned(),
             )
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_role_grants_user")
-                    .table(RoleGrants::Table)
-                    .col(RoleGrants::UserId)
-                    .to_owned(),
+                Index::create().name("ix_role_grants_user").table(RoleGrants::Table).col(RoleGrants::UserId).to_owned(),
             )
             .await?;
         manager
@@ -437,23 +395,16 @@ impl MigrationTrait for Migration {
                     .col(string_null(Sessions::Ip))
                     .col(string_null(Sessions::UserAgent))
                     .foreign_key(
-                        &mut fk(
-                            (Sessions::Table, Sessions::UserId),
-                            (Users::Table, Users::Id),
-                        )
-                        .on_delete(ForeignKeyAction::Cascade)
-                        .to_owned(),
+                        &mut fk((Sessions::Table, Sessions::UserId), (Users::Table, Users::Id))
+                            .on_delete(ForeignKeyAction::Cascade)
+                            .to_owned(),
                     )
                     .to_owned(),
             )
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_sessions_user")
-                    .table(Sessions::Table)
-                    .col(Sessions::UserId)
-                    .to_owned(),
+                Index::create().name("ix_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
             )
             .await?;
         manager
@@ -468,12 +419,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(ApiTokens::LastUsedAt))
                     .col(timestamp_with_time_zone_null(ApiTokens::RevokedAt))
                     .foreign_key(
-                        &mut fk(
-                            (ApiTokens::Table, ApiTokens::UserId),
-                            (Users::Table, Users::Id),
-                        )
-                        .on_delete(ForeignKeyAction::Cascade)
-                        .to_owned(),
+                        &mut fk((ApiTokens::Table, ApiTokens::UserId), (Users::Table, Users::Id))
+                            .on_delete(ForeignKeyAction::Cascade)
+                            .to_owned(),
                     )
                     .to_owned(),
             )
@@ -496,10 +444,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, cols) in [
-            (
-                "ix_audit_community_at",
-                vec![AuditLog::CommunityId, AuditLog::At],
-            ),
+            ("ix_audit_community_at", vec![AuditLog::CommunityId, AuditLog::At]),
             ("ix_audit_user_at", vec![AuditLog::UserId, AuditLog::At]),
             ("ix_audit_action", vec![AuditLog::Action, AuditLog::At]),
         ] {
@@ -558,9 +503,7 @@ impl MigrationTrait for Migration {
             Courtyards::Table.into_iden(),
             Communities::Table.into_iden(),
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

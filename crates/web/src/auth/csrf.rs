@@ -16,17 +16,11 @@ use super::{SESSION_COOKIE, cookie, same_secret};
 use crate::{AppError, AppState};
 
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
     let headers = request.headers();
-    if headers
-        .get(header::AUTHORIZATION)
-        .is_some_and(|v| v.as_bytes().starts_with(b"Bearer "))
-    {
+    if headers.get(header::AUTHORIZATION).is_some_and(|v| v.as_bytes().starts_with(b"Bearer ")) {
         return next.run(request).await;
     }
     let is_api = request.uri().path().starts_with("/api/");
@@ -44,21 +38,13 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let Some(expected) = expected else {
         return AppError::Csrf.into_response();
     };
-    let mut provided = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let mut provided = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
     if provided.is_none() {
         provided = request
             .uri()
             .query()
             .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-            .and_then(|pairs| {
-                pairs
-                    .into_iter()
-                    .find(|(k, _)| k == "_csrf")
-                    .map(|(_, v)| v)
-            });
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
     }
     let is_form = headers
         .get(header::CONTENT_TYPE)
@@ -72,12 +58,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         };
         provided = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
-            .and_then(|pairs| {
-                pairs
-                    .into_iter()
-                    .find(|(k, _)| k == "_csrf")
-                    .map(|(_, v)| v)
-            });
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
         Request::from_parts(parts, Body::from(bytes))
     } else {
         request

@@ -37,9 +37,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
-        .await
-        .unwrap_or(false)
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false)
 }
 
 /// A hash to check against when the login does not exist, so that the answer takes as long either way.
@@ -49,12 +47,7 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks a login and password, with throttling and audit; the one path both the page and the API use.
-pub async fn authenticate(
-    state: &AppState,
-    login: &str,
-    password: &str,
-    ip: &str,
-) -> Result<User, AppError> {
+pub async fn authenticate(state: &AppState, login: &str, password: &str, ip: &str) -> Result<User, AppError> {
     let login = login.trim();
     if login.is_empty() || password.is_empty() || login.len() > 100 || password.len() > 200 {
         return Err(AppError::invalid("login_failed", ""));
@@ -69,16 +62,12 @@ pub async fn authenticate(
         ip: Some(ip.to_owned()),
         ..audit::Entry::new(action)
     };
-    if by_login >= state.config.max_failures_per_login || by_ip >= state.config.max_failures_per_ip
-    {
+    if by_login >= state.config.max_failures_per_login || by_ip >= state.config.max_failures_per_ip {
         audit::record(&state.db, now, entry("login_throttled", None)).await?;
         return Err(AppError::Throttled);
     }
     let user = account::user_by_login(&state.db, login).await?;
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_owned());
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
     let ok = verify_password(password.to_owned(), hash).await;
     match user {
         Some(user) if ok && user.status == "active" => {
@@ -112,27 +101,16 @@ struct NextQuery {
 /// Only local paths, so the login form cannot be used to send people elsewhere.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_owned()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
 
-async fn login_page(
-    c: PageCtx,
-    Query(q): Query<NextQuery>,
-    user: Option<Extension<CurrentUser>>,
-) -> Response {
+async fn login_page(c: PageCtx, Query(q): Query<NextQuery>, user: Option<Extension<CurrentUser>>) -> Response {
     if user.is_some() {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
-    render(&LoginPage {
-        c,
-        error: None,
-        next: safe_next(q.next.as_deref()),
-        login: String::new(),
-    })
+    render(&LoginPage { c, error: None, next: safe_next(q.next.as_deref()), login: String::new() })
 }
 
 #[derive(Deserialize)]
@@ -167,12 +145,7 @@ async fn login_submit(
             let status = e.status();
             let message = crate::error::message(c.lang, e.code());
             let login = form.login.chars().take(100).collect();
-            let mut response = render(&LoginPage {
-                c,
-                error: Some(message),
-                next,
-                login,
-            });
+            let mut response = render(&LoginPage { c, error: Some(message), next, login });
             if matches!(e, AppError::Internal(_)) {
                 return e.into_response();
             }
@@ -200,13 +173,7 @@ async fn start_session(state: &AppState, user: &User, ip: &str) -> Result<String
         now,
     )
     .await?;
-    Ok(set_cookie(
-        SESSION_COOKIE,
-        &token,
-        max_age,
-        true,
-        state.config.secure_cookies,
-    ))
+    Ok(set_cookie(SESSION_COOKIE, &token, max_age, true, state.config.secure_cookies))
 }
 
 async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
@@ -215,8 +182,7 @@ async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
     }
     audit::record(&state.db, state.clock.now(), user.audit("logout")).await?;
     let mut response = Redirect::to("/login").into_response();
-    if let Ok(value) = set_cookie(SESSION_COOKIE, "", 0, true, state.config.secure_cookies).parse()
-    {
+    if let Ok(value) = set_cookie(SESSION_COOKIE, "", 0, true, state.config.secure_cookies).parse() {
         response.headers_mut().append(SET_COOKIE, value);
     }
     Ok(response)
@@ -239,15 +205,7 @@ async fn set_lang(
         account::set_locale(&state.db, user.user.id, lang.code()).await?;
     }
     let mut response = Redirect::to(&safe_next(form.back.as_deref())).into_response();
-    if let Ok(value) = set_cookie(
-        "lang",
-        lang.code(),
-        60 * 60 * 24 * 365,
-        false,
-        state.config.secure_cookies,
-    )
-    .parse()
-    {
+    if let Ok(value) = set_cookie("lang", lang.code(), 60 * 60 * 24 * 365, false, state.config.secure_cookies).parse() {
         response.headers_mut().append(SET_COOKIE, value);
     }
     Ok(response)
@@ -257,13 +215,8 @@ async fn set_lang(
 async fn set_large(State(state): State<AppState>, Form(form): Form<PrefForm>) -> Response {
     let on = form.on.as_deref() == Some("1");
     let mut response = Redirect::to(&safe_next(form.back.as_deref())).into_response();
-    let cookie = set_cookie(
-        "large",
-        if on { "1" } else { "0" },
-        60 * 60 * 24 * 365,
-        false,
-        state.config.secure_cookies,
-    );
+    let cookie =
+        set_cookie("large", if on { "1" } else { "0" }, 60 * 60 * 24 * 365, false, state.config.secure_cookies);
     if let Ok(value) = cookie.parse() {
         response.headers_mut().append(SET_COOKIE, value);
     }
@@ -335,28 +288,15 @@ pub async fn api_login(
     let ip = client_ip(&request_ext);
     let user = authenticate(&state, &body.login, &body.password, &ip).await?;
     let token = random_token();
-    account::create_token(
-        &state.db,
-        user.id,
-        sha256_hex(&token),
-        "api login",
-        state.clock.now(),
-    )
-    .await?;
+    account::create_token(&state.db, user.id, sha256_hex(&token), "api login", state.clock.now()).await?;
     let grants = account::grants_of(&state.db, user.id).await?;
-    Ok(Json(LoginResponse {
-        token,
-        user: me_view(&user, &grants),
-    }))
+    Ok(Json(LoginResponse { token, user: me_view(&user, &grants) }))
 }
 
 /// Revokes the bearer token the request carries.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "token revoked"), (status = 401, description = "no valid token")))]
-pub async fn api_logout(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<axum::http::StatusCode, AppError> {
+pub async fn api_logout(State(state): State<AppState>, user: CurrentUser) -> Result<axum::http::StatusCode, AppError> {
     let now = state.clock.now();
     if let Some(hash) = &user.token_hash {
         account::revoke_token(&state.db, hash, now).await?;

@@ -54,13 +54,7 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// A `Set-Cookie` value with the flags every cookie of ours carries.
-pub fn set_cookie(
-    name: &str,
-    value: &str,
-    max_age_secs: i64,
-    http_only: bool,
-    secure: bool,
-) -> String {
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool, secure: bool) -> String {
     let mut c = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; SameSite=Lax");
     if http_only {
         c.push_str("; HttpOnly");

@@ -33,18 +33,12 @@ impl CurrentUser {
 
     /// Refuses with 403 unless allowed.
     pub fn require(&self, action: Action, place: &Place) -> Result<(), AppError> {
-        if self.can(action, place) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        if self.can(action, place) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
     /// The community this user works in: their own, or for a platform admin the one they asked for.
     pub fn community_id(&self) -> Option<i64> {
-        self.user
-            .community_id
-            .or_else(|| self.actor.home_community())
+        self.user.community_id.or_else(|| self.actor.home_community())
     }
 
     /// An audit entry already saying who and from where.
@@ -65,19 +59,12 @@ pub struct AnonCsrf(pub String);
 
 /// The client's address.
 pub fn client_ip(parts_ext: &axum::http::Extensions) -> String {
-    parts_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// Middleware: finds the user behind the session cookie or bearer token and puts a [`CurrentUser`] into the
 /// request. Anonymous visitors get a CSRF cookie so that the login form can be protected too.
-pub async fn load_user(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn load_user(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let now = state.clock.now();
     let ip = client_ip(request.extensions());
     let headers = request.headers();
@@ -92,10 +79,7 @@ pub async fn load_user(
             && let Ok(grants) = account::grants_of(&state.db, user.id).await
         {
             current = Some(CurrentUser {
-                actor: Actor {
-                    user_id: user.id,
-                    grants,
-                },
+                actor: Actor { user_id: user.id, grants },
                 user,
                 session: None,
                 token_hash: Some(hash),
@@ -114,10 +98,7 @@ pub async fn load_user(
                 }
                 if let Ok(grants) = account::grants_of(&state.db, user.id).await {
                     current = Some(CurrentUser {
-                        actor: Actor {
-                            user_id: user.id,
-                            grants,
-                        },
+                        actor: Actor { user_id: user.id, grants },
                         user,
                         session: Some((hash, session.csrf)),
                         token_hash: None,
@@ -143,14 +124,7 @@ pub async fn load_user(
     }
     let mut response = next.run(request).await;
     if let Some(token) = new_anon_cookie
-        && let Ok(value) = set_cookie(
-            CSRF_COOKIE,
-            &token,
-            60 * 60 * 24,
-            true,
-            state.config.secure_cookies,
-        )
-        .parse()
+        && let Ok(value) = set_cookie(CSRF_COOKIE, &token, 60 * 60 * 24, true, state.config.secure_cookies).parse()
     {
         response.headers_mut().append(SET_COOKIE, value);
     }
@@ -161,11 +135,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .ok_or(AppError::Unauthenticated)
+        parts.extensions.get::<CurrentUser>().cloned().ok_or(AppError::Unauthenticated)
     }
 }
 

@@ -13,36 +13,18 @@ use weizhili_store::{audit, begin_write};
 
 use super::forms::ResidentInput;
 use super::pages::{ResidentQuery, parse_id};
-use super::{
-    ResidentView, household_place, resident_place, view_resident, visible_household,
-    visible_resident,
-};
+use super::{ResidentView, household_place, resident_place, view_resident, visible_household, visible_resident};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/v1/courtyards",
-            get(list_courtyards).post(create_courtyard),
-        )
-        .route(
-            "/api/v1/buildings",
-            get(list_buildings).post(create_building),
-        )
-        .route(
-            "/api/v1/households",
-            get(list_households).post(create_household),
-        )
+        .route("/api/v1/courtyards", get(list_courtyards).post(create_courtyard))
+        .route("/api/v1/buildings", get(list_buildings).post(create_building))
+        .route("/api/v1/households", get(list_households).post(create_household))
         .route("/api/v1/households/{id}", get(get_household))
-        .route(
-            "/api/v1/residents",
-            get(list_residents).post(create_resident),
-        )
-        .route(
-            "/api/v1/residents/{id}",
-            get(get_resident).put(update_resident),
-        )
+        .route("/api/v1/residents", get(list_residents).post(create_resident))
+        .route("/api/v1/residents/{id}", get(get_resident).put(update_resident))
         .route("/api/v1/residents/{id}/move-out", post(move_out))
 }
 
@@ -101,25 +83,16 @@ pub async fn list_courtyards(
     grid_scope(&user)?;
     let communities = match user.community_id() {
         Some(id) => vec![id],
-        None if user.actor.is_admin() => grid::communities(&state.db)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect(),
+        None if user.actor.is_admin() => grid::communities(&state.db).await?.into_iter().map(|c| c.id).collect(),
         None => vec![],
     };
     let mut out = Vec::new();
     for id in communities {
-        out.extend(
-            grid::courtyards(&state.db, id)
-                .await?
-                .into_iter()
-                .map(|y| CourtyardView {
-                    id: y.id,
-                    community_id: y.community_id,
-                    name: y.name,
-                }),
-        );
+        out.extend(grid::courtyards(&state.db, id).await?.into_iter().map(|y| CourtyardView {
+            id: y.id,
+            community_id: y.community_id,
+            name: y.name,
+        }));
     }
     Ok(Json(out))
 }
@@ -143,23 +116,9 @@ pub async fn create_courtyard(
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let y = grid::create_courtyard(&txn, cid, name.as_str(), now).await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("courtyard.create").object("courtyard", y.id),
-    )
-    .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CourtyardView {
-            id: y.id,
-            community_id: y.community_id,
-            name: y.name,
-        }),
-    ))
+    audit::record(&txn, now, user.audit("courtyard.create").object("courtyard", y.id)).await?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    Ok((StatusCode::CREATED, Json(CourtyardView { id: y.id, community_id: y.community_id, name: y.name })))
 }
 
 /// Buildings the user may see.
@@ -208,9 +167,7 @@ pub async fn create_building(
         .filter(|y| y.community_id == cid)
         .ok_or(AppError::NotFound)?;
     let name = Label::parse(&input.name).map_err(|_| AppError::invalid("bad_label", ""))?;
-    if input.floors.is_some_and(|f| !(1..=100).contains(&f))
-        || input.units.is_some_and(|u| !(1..=20).contains(&u))
-    {
+    if input.floors.is_some_and(|f| !(1..=100).contains(&f)) || input.units.is_some_and(|u| !(1..=20).contains(&u)) {
         return Err(AppError::invalid("bad_number", ""));
     }
     let now = state.clock.now();
@@ -224,15 +181,8 @@ pub async fn create_building(
         units: input.units,
     };
     let b = grid::create_building(&txn, new, now).await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("building.create").object("building", b.id),
-    )
-    .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    audit::record(&txn, now, user.audit("building.create").object("building", b.id)).await?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     Ok((
         StatusCode::CREATED,
         Json(BuildingView {
@@ -262,15 +212,8 @@ pub async fn list_households(
     Query(q): Query<HouseholdParams>,
 ) -> Result<Json<ListOf<HouseholdView>>, AppError> {
     let scope = grid_scope(&user)?;
-    let found = grid::households(
-        &state.db,
-        &scope,
-        None,
-        q.building_id,
-        q.page.unwrap_or(1),
-        q.per_page.unwrap_or(50),
-    )
-    .await?;
+    let found =
+        grid::households(&state.db, &scope, None, q.building_id, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
     Ok(Json(ListOf {
         total: found.total,
         page: found.page,
@@ -301,18 +244,8 @@ pub async fn get_household(
     Path(id): Path<String>,
 ) -> Result<Json<HouseholdView>, AppError> {
     let h = visible_household(&state, &user, parse_id(&id)?).await?;
-    let b = grid::building(&state.db, h.building_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let found = grid::households(
-        &state.db,
-        &ListScope::Households(vec![h.id]),
-        None,
-        None,
-        1,
-        1,
-    )
-    .await?;
+    let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
+    let found = grid::households(&state.db, &ListScope::Households(vec![h.id]), None, None, 1, 1).await?;
     let residents = found.rows.first().map(|r| r.residents).unwrap_or(0);
     Ok(Json(HouseholdView {
         id: h.id,
@@ -359,27 +292,13 @@ pub async fn create_household(
     let txn = begin_write(&state.db).await?;
     let h = grid::create_household(
         &txn,
-        NewHousehold {
-            community_id: b.community_id,
-            building_id: b.id,
-            unit,
-            room,
-            status,
-        },
+        NewHousehold { community_id: b.community_id, building_id: b.id, unit, room, status },
         now,
     )
     .await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("household.create")
-            .object("household", h.id)
-            .community(Some(b.community_id)),
-    )
-    .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    audit::record(&txn, now, user.audit("household.create").object("household", h.id).community(Some(b.community_id)))
+        .await?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     Ok((
         StatusCode::CREATED,
         Json(HouseholdView {
@@ -431,21 +350,9 @@ pub async fn list_residents(
     let items = found
         .rows
         .iter()
-        .map(|r| {
-            ResidentView::build(
-                r,
-                false,
-                user.can(Action::ViewSensitiveTags, &resident_place(r)),
-                this_year,
-            )
-        })
+        .map(|r| ResidentView::build(r, false, user.can(Action::ViewSensitiveTags, &resident_place(r)), this_year))
         .collect();
-    Ok(Json(ListOf {
-        items,
-        total: found.total,
-        page: found.page,
-        per_page: found.per_page,
-    }))
+    Ok(Json(ListOf { items, total: found.total, page: found.page, per_page: found.per_page }))
 }
 
 /// One resident; phone and birth year unmasked for roles that need them (and that view is audited).
@@ -484,10 +391,7 @@ pub async fn create_resident(
     let h = visible_household(&state, &user, input.household_id).await?;
     let place = household_place(&h);
     user.require(Action::EditGrid, &place)?;
-    let mut fields = input
-        .fields
-        .parse(state.clock.this_year())
-        .map_err(invalid)?;
+    let mut fields = input.fields.parse(state.clock.this_year()).map_err(invalid)?;
     if !user.can(Action::ViewSensitiveTags, &place) {
         fields.tags.retain(|t| !t.is_sensitive());
     }
@@ -497,21 +401,12 @@ pub async fn create_resident(
     audit::record(
         &txn,
         now,
-        user.audit("resident.create")
-            .object("resident", created.id)
-            .community(Some(h.community_id)),
+        user.audit("resident.create").object("resident", created.id).community(Some(h.community_id)),
     )
     .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
-    let row = grid::resident(&state.db, created.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(view_resident(&state, &user, &row, false).await?),
-    ))
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    let row = grid::resident(&state.db, created.id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(view_resident(&state, &user, &row, false).await?)))
 }
 
 /// Replaces a resident's fields. Tags the caller may not see are kept as they were.
@@ -530,38 +425,20 @@ pub async fn update_resident(
     let keep: Vec<Tag> = if user.can(Action::ViewSensitiveTags, &place) {
         vec![]
     } else {
-        Tag::ALL
-            .iter()
-            .copied()
-            .filter(|t| t.is_sensitive())
-            .collect()
+        Tag::ALL.iter().copied().filter(|t| t.is_sensitive()).collect()
     };
     fields.tags.retain(|t| !keep.contains(t));
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
-    grid::update_resident(
-        &txn,
-        row.resident.id,
-        fields,
-        &keep,
-        Some(user.user.id),
-        now,
-    )
-    .await?;
+    grid::update_resident(&txn, row.resident.id, fields, &keep, Some(user.user.id), now).await?;
     audit::record(
         &txn,
         now,
-        user.audit("resident.update")
-            .object("resident", row.resident.id)
-            .community(Some(row.resident.community_id)),
+        user.audit("resident.update").object("resident", row.resident.id).community(Some(row.resident.community_id)),
     )
     .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
-    let row = grid::resident(&state.db, row.resident.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    let row = grid::resident(&state.db, row.resident.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(view_resident(&state, &user, &row, false).await?))
 }
 
@@ -581,13 +458,9 @@ pub async fn move_out(
     audit::record(
         &txn,
         now,
-        user.audit("resident.move_out")
-            .object("resident", row.resident.id)
-            .community(Some(row.resident.community_id)),
+        user.audit("resident.move_out").object("resident", row.resident.id).community(Some(row.resident.community_id)),
     )
     .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }

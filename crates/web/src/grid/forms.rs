@@ -37,24 +37,15 @@ pub const CONSENT_BASES: [&str; 3] = ["consent", "public_duty", "contract"];
 impl ResidentInput {
     /// From urlencoded pairs, where checkboxes repeat the `tags` key.
     pub fn from_pairs(pairs: &[(String, String)]) -> ResidentInput {
-        let one = |k: &str| {
-            pairs
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-                .filter(|v| !v.trim().is_empty())
-        };
+        let one =
+            |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).filter(|v| !v.trim().is_empty());
         ResidentInput {
             name: one("name").unwrap_or_default(),
             gender: one("gender"),
             birth_year: one("birth_year"),
             phone: one("phone"),
             relation: one("relation"),
-            tags: pairs
-                .iter()
-                .filter(|(k, _)| k == "tags")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            tags: pairs.iter().filter(|(k, _)| k == "tags").map(|(_, v)| v.clone()).collect(),
             skills: one("skills"),
             hobbies: one("hobbies"),
             note: one("note"),
@@ -83,46 +74,20 @@ impl ResidentInput {
     }
 
     /// Checks every field; all problems at once, as (field, error code).
-    pub fn parse(
-        &self,
-        this_year: i32,
-    ) -> Result<ResidentFields, Vec<(&'static str, &'static str)>> {
+    pub fn parse(&self, this_year: i32) -> Result<ResidentFields, Vec<(&'static str, &'static str)>> {
         let mut problems = Vec::new();
-        let name = PersonName::parse(&self.name)
-            .map_err(|_| problems.push(("name", "bad_name")))
-            .ok();
-        let gender = match self
-            .gender
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let name = PersonName::parse(&self.name).map_err(|_| problems.push(("name", "bad_name"))).ok();
+        let gender = match self.gender.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(g) => Gender::parse(g)
-                .map_err(|_| problems.push(("gender", "bad_gender")))
-                .ok(),
+            Some(g) => Gender::parse(g).map_err(|_| problems.push(("gender", "bad_gender"))).ok(),
         };
-        let birth_year = match self
-            .birth_year
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let birth_year = match self.birth_year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(y) => BirthYear::parse(y, this_year)
-                .map_err(|_| problems.push(("birth_year", "bad_birth_year")))
-                .ok(),
+            Some(y) => BirthYear::parse(y, this_year).map_err(|_| problems.push(("birth_year", "bad_birth_year"))).ok(),
         };
-        let phone = match self
-            .phone
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let phone = match self.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(p) => Phone::parse(p)
-                .map_err(|_| problems.push(("phone", "bad_phone")))
-                .ok(),
+            Some(p) => Phone::parse(p).map_err(|_| problems.push(("phone", "bad_phone"))).ok(),
         };
         let mut tags = Vec::new();
         for t in &self.tags {
@@ -131,38 +96,23 @@ impl ResidentInput {
                 Err(_) => problems.push(("tags", "bad_tag")),
             }
         }
-        let short = |v: &Option<String>,
-                     max: usize,
-                     field: &'static str,
-                     problems: &mut Vec<(&'static str, &'static str)>| {
-            let v = v.as_deref().map(normalize_text).filter(|s| !s.is_empty());
-            if v.as_ref().is_some_and(|s| s.chars().count() > max) {
-                problems.push((field, "too_long"));
-            }
-            v
-        };
+        let short =
+            |v: &Option<String>, max: usize, field: &'static str, problems: &mut Vec<(&'static str, &'static str)>| {
+                let v = v.as_deref().map(normalize_text).filter(|s| !s.is_empty());
+                if v.as_ref().is_some_and(|s| s.chars().count() > max) {
+                    problems.push((field, "too_long"));
+                }
+                v
+            };
         let relation = short(&self.relation, 20, "relation", &mut problems);
         let skills = short(&self.skills, 200, "skills", &mut problems).unwrap_or_default();
         let hobbies = short(&self.hobbies, 200, "hobbies", &mut problems).unwrap_or_default();
-        let note = self
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
+        let note = self.note.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
             problems.push(("note", "too_long"));
         }
-        let consent_basis = self
-            .consent_basis
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        if consent_basis
-            .as_deref()
-            .is_some_and(|c| !CONSENT_BASES.contains(&c))
-        {
+        let consent_basis = self.consent_basis.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        if consent_basis.as_deref().is_some_and(|c| !CONSENT_BASES.contains(&c)) {
             problems.push(("consent_basis", "bad_consent_basis"));
         }
         match (name, problems.is_empty()) {

@@ -18,10 +18,7 @@ use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(pages::routes())
-        .merge(api::routes())
-        .merge(roster::routes())
+    Router::new().merge(pages::routes()).merge(api::routes()).merge(roster::routes())
 }
 
 /// A resident as a viewer may see them: phone and birth year masked unless their role needs them, sensitive
@@ -56,21 +53,10 @@ pub struct ResidentView {
 }
 
 impl ResidentView {
-    pub fn build(
-        row: &ResidentRow,
-        unmasked: bool,
-        sensitive: bool,
-        this_year: i32,
-    ) -> ResidentView {
+    pub fn build(row: &ResidentRow, unmasked: bool, sensitive: bool, this_year: i32) -> ResidentView {
         let r = &row.resident;
         let phone = r.phone.as_deref().map(|p| {
-            if unmasked {
-                p.to_owned()
-            } else {
-                Phone::parse(p)
-                    .map(|p| p.masked())
-                    .unwrap_or_else(|_| "****".into())
-            }
+            if unmasked { p.to_owned() } else { Phone::parse(p).map(|p| p.masked()).unwrap_or_else(|_| "****".into()) }
         });
         ResidentView {
             id: r.id,
@@ -83,18 +69,11 @@ impl ResidentView {
             name: r.name.clone(),
             gender: r.gender.clone(),
             birth_year: r.birth_year.filter(|_| unmasked),
-            age_band: r
-                .birth_year
-                .map(|y| AgeBand::from_age(this_year - y).as_str().to_owned()),
+            age_band: r.birth_year.map(|y| AgeBand::from_age(this_year - y).as_str().to_owned()),
             phone,
             personal_unmasked: unmasked,
             relation: r.relation.clone(),
-            tags: row
-                .tags
-                .iter()
-                .filter(|t| sensitive || !t.is_sensitive())
-                .map(|t| t.as_str().to_owned())
-                .collect(),
+            tags: row.tags.iter().filter(|t| sensitive || !t.is_sensitive()).map(|t| t.as_str().to_owned()).collect(),
             skills: r.skills.clone(),
             hobbies: r.hobbies.clone(),
             note: r.note.clone().filter(|_| unmasked),
@@ -113,10 +92,7 @@ impl ResidentView {
     }
 
     pub fn age_key(&self) -> String {
-        self.age_band
-            .as_deref()
-            .map(|a| format!("age-{a}"))
-            .unwrap_or_else(|| "unknown".into())
+        self.age_band.as_deref().map(|a| format!("age-{a}")).unwrap_or_else(|| "unknown".into())
     }
 
     pub fn address(&self) -> String {
@@ -126,11 +102,7 @@ impl ResidentView {
 
 /// "3栋 2单元 301" from the parts, leaving out an empty unit.
 pub fn place_label(building: &str, unit: &str, room: &str) -> String {
-    if unit.is_empty() {
-        format!("{building} {room}")
-    } else {
-        format!("{building} {unit}单元 {room}")
-    }
+    if unit.is_empty() { format!("{building} {room}") } else { format!("{building} {unit}单元 {room}") }
 }
 
 pub fn resident_place(row: &ResidentRow) -> Place {
@@ -143,42 +115,24 @@ pub fn household_place(h: &Household) -> Place {
 }
 
 /// A resident the user may see, or 404 (also when it exists elsewhere: we do not say what is behind a door).
-pub async fn visible_resident(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<ResidentRow, AppError> {
-    let row = grid::resident(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn visible_resident(state: &AppState, user: &CurrentUser, id: i64) -> Result<ResidentRow, AppError> {
+    let row = grid::resident(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if !user.can(Action::ViewGrid, &resident_place(&row)) {
         return Err(AppError::NotFound);
     }
     Ok(row)
 }
 
-pub async fn visible_household(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<Household, AppError> {
-    let h = grid::household(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn visible_household(state: &AppState, user: &CurrentUser, id: i64) -> Result<Household, AppError> {
+    let h = grid::household(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if !user.can(Action::ViewGrid, &household_place(&h)) {
         return Err(AppError::NotFound);
     }
     Ok(h)
 }
 
-pub async fn visible_building(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<grid::Building, AppError> {
-    let b = grid::building(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn visible_building(state: &AppState, user: &CurrentUser, id: i64) -> Result<grid::Building, AppError> {
+    let b = grid::building(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let visible = user.can(Action::ViewGrid, &Place::building(b.community_id, b.id))
         || user.can(Action::ViewGrid, &Place::community(b.community_id));
     if !visible {
@@ -199,17 +153,11 @@ pub async fn view_resident(
     let sensitive = user.can(Action::ViewSensitiveTags, &place);
     let view = ResidentView::build(row, unmasked, sensitive, state.clock.this_year());
     // PIPL art. 51: access to personal information is logged. A person looking at their own household is not.
-    let own = user.user.resident_id.is_some_and(|_| {
-        user.actor
-            .grants
-            .iter()
-            .all(|g| g.role == weizhili_core::access::Role::Resident)
-    });
-    if audit_view
-        && unmasked
-        && !own
-        && (row.resident.phone.is_some() || row.resident.birth_year.is_some())
-    {
+    let own = user
+        .user
+        .resident_id
+        .is_some_and(|_| user.actor.grants.iter().all(|g| g.role == weizhili_core::access::Role::Resident));
+    if audit_view && unmasked && !own && (row.resident.phone.is_some() || row.resident.birth_year.is_some()) {
         let entry = user
             .audit("resident.view_personal")
             .object("resident", row.resident.id)

@@ -32,10 +32,7 @@ pub fn routes() -> Router<AppState> {
 
 /// An id in a path; anything that is not a number is a page that does not exist.
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)
 }
 
 pub struct Choice {
@@ -59,21 +56,13 @@ impl ResidentQuery {
     pub fn filter(&self, per_page: u64) -> ResidentFilter {
         ResidentFilter {
             community_id: None,
-            q: self
-                .q
-                .clone()
-                .filter(|q| !q.trim().is_empty())
-                .map(|q| q.chars().take(50).collect()),
+            q: self.q.clone().filter(|q| !q.trim().is_empty()).map(|q| q.chars().take(50).collect()),
             building_id: self.building.as_deref().and_then(|b| b.parse().ok()),
             household_id: None,
             tag: self.tag.as_deref().and_then(|t| Tag::parse(t).ok()),
             age_band: self.age.as_deref().and_then(|a| AgeBand::parse(a).ok()),
             include_moved_out: self.moved_out.as_deref() == Some("1"),
-            page: self
-                .page
-                .as_deref()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(1),
+            page: self.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1),
             per_page,
         }
     }
@@ -116,17 +105,10 @@ async fn residents(
         .iter()
         .map(|r| {
             let place = super::resident_place(r);
-            ResidentView::build(
-                r,
-                false,
-                user.can(Action::ViewSensitiveTags, &place),
-                this_year,
-            )
+            ResidentView::build(r, false, user.can(Action::ViewSensitiveTags, &place), this_year)
         })
         .collect();
-    let sees_sensitive = user
-        .community_id()
-        .is_some_and(|c| user.can(Action::ViewSensitiveTags, &Place::community(c)))
+    let sees_sensitive = user.community_id().is_some_and(|c| user.can(Action::ViewSensitiveTags, &Place::community(c)))
         || user.actor.is_admin();
     let tags = Tag::ALL
         .iter()
@@ -147,11 +129,7 @@ async fn residents(
         .collect();
     let buildings = buildings
         .iter()
-        .map(|b| Choice {
-            value: b.id.to_string(),
-            label: b.name.clone(),
-            selected: filter.building_id == Some(b.id),
-        })
+        .map(|b| Choice { value: b.id.to_string(), label: b.name.clone(), selected: filter.building_id == Some(b.id) })
         .collect();
     let query = [
         ("q", q.q.clone().unwrap_or_default()),
@@ -161,10 +139,7 @@ async fn residents(
     ];
     let pages = found.pages();
     let page = found.page;
-    let can_add = matches!(
-        scope,
-        ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_)
-    );
+    let can_add = matches!(scope, ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_));
     Ok(render(&ResidentsPage {
         c,
         rows,
@@ -196,8 +171,7 @@ async fn resident(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let row = visible_resident(&state, &user, parse_id(&id)?).await?;
-    let can_edit = user.can(Action::EditGrid, &super::resident_place(&row))
-        && row.resident.moved_out_at.is_none();
+    let can_edit = user.can(Action::EditGrid, &super::resident_place(&row)) && row.resident.moved_out_at.is_none();
     let r = view_resident(&state, &user, &row, true).await?;
     Ok(render(&ResidentPage { c, r, can_edit }))
 }
@@ -219,12 +193,7 @@ struct ResidentForm {
 
 impl ResidentForm {
     fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.errors.iter().filter(|(f, _)| *f == field).map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -253,9 +222,7 @@ fn resident_form(
         .map(|g| Choice {
             value: (*g).into(),
             label: c.t(&format!("gender-{g}")),
-            selected: gender == *g
-                || (gender == "男" && *g == "male")
-                || (gender == "女" && *g == "female"),
+            selected: gender == *g || (gender == "男" && *g == "male") || (gender == "女" && *g == "female"),
         })
         .collect();
     let basis = input.consent_basis.clone().unwrap_or_default();
@@ -267,22 +234,8 @@ fn resident_form(
             selected: basis == *b,
         })
         .collect();
-    let errors = errors
-        .into_iter()
-        .map(|(f, code)| (f, crate::error::message(c.lang, code)))
-        .collect();
-    ResidentForm {
-        c,
-        action,
-        title_key,
-        place,
-        household_id,
-        input,
-        errors,
-        tags,
-        genders,
-        bases,
-    }
+    let errors = errors.into_iter().map(|(f, code)| (f, crate::error::message(c.lang, code))).collect();
+    ResidentForm { c, action, title_key, place, household_id, input, errors, tags, genders, bases }
 }
 
 #[derive(Deserialize)]
@@ -299,9 +252,7 @@ async fn new_resident(
     let hid = parse_id(q.household.as_deref().unwrap_or(""))?;
     let h = visible_household(&state, &user, hid).await?;
     user.require(Action::EditGrid, &household_place(&h))?;
-    let b = grid::building(&state.db, h.building_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
     let sensitive = user.can(Action::ViewSensitiveTags, &household_place(&h));
     let form = resident_form(
         c,
@@ -322,13 +273,7 @@ async fn create_resident(
     user: CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let hid = parse_id(
-        pairs
-            .iter()
-            .find(|(k, _)| k == "household_id")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or(""),
-    )?;
+    let hid = parse_id(pairs.iter().find(|(k, _)| k == "household_id").map(|(_, v)| v.as_str()).unwrap_or(""))?;
     let h = visible_household(&state, &user, hid).await?;
     let place = household_place(&h);
     user.require(Action::EditGrid, &place)?;
@@ -345,20 +290,14 @@ async fn create_resident(
             audit::record(
                 &txn,
                 now,
-                user.audit("resident.create")
-                    .object("resident", created.id)
-                    .community(Some(h.community_id)),
+                user.audit("resident.create").object("resident", created.id).community(Some(h.community_id)),
             )
             .await?;
-            txn.commit()
-                .await
-                .map_err(weizhili_store::StoreError::from)?;
+            txn.commit().await.map_err(weizhili_store::StoreError::from)?;
             Ok(Redirect::to(&format!("/residents/{}", created.id)).into_response())
         }
         Err(problems) => {
-            let b = grid::building(&state.db, h.building_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
             let form = resident_form(
                 c,
                 "/residents".into(),
@@ -427,27 +366,12 @@ async fn update_resident(
     let sensitive = user.can(Action::ViewSensitiveTags, &place);
     match input.parse(state.clock.this_year()) {
         Ok(mut fields) => {
-            let keep: Vec<Tag> = if sensitive {
-                vec![]
-            } else {
-                Tag::ALL
-                    .iter()
-                    .copied()
-                    .filter(|t| t.is_sensitive())
-                    .collect()
-            };
+            let keep: Vec<Tag> =
+                if sensitive { vec![] } else { Tag::ALL.iter().copied().filter(|t| t.is_sensitive()).collect() };
             fields.tags.retain(|t| !keep.contains(t));
             let now = state.clock.now();
             let txn = begin_write(&state.db).await?;
-            grid::update_resident(
-                &txn,
-                row.resident.id,
-                fields,
-                &keep,
-                Some(user.user.id),
-                now,
-            )
-            .await?;
+            grid::update_resident(&txn, row.resident.id, fields, &keep, Some(user.user.id), now).await?;
             audit::record(
                 &txn,
                 now,
@@ -456,9 +380,7 @@ async fn update_resident(
                     .community(Some(row.resident.community_id)),
             )
             .await?;
-            txn.commit()
-                .await
-                .map_err(weizhili_store::StoreError::from)?;
+            txn.commit().await.map_err(weizhili_store::StoreError::from)?;
             Ok(Redirect::to(&format!("/residents/{}", row.resident.id)).into_response())
         }
         Err(problems) => {
@@ -493,14 +415,10 @@ async fn move_out(
     audit::record(
         &txn,
         now,
-        user.audit("resident.move_out")
-            .object("resident", row.resident.id)
-            .community(Some(row.resident.community_id)),
+        user.audit("resident.move_out").object("resident", row.resident.id).community(Some(row.resident.community_id)),
     )
     .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     Ok(Redirect::to(&format!("/residents/{}", row.resident.id)).into_response())
 }
 
@@ -551,32 +469,17 @@ async fn households_page(
     let buildings = grid::buildings(&state.db, &scope, None).await?;
     let query = [("building", q.building.clone().unwrap_or_default())];
     let pages = found.pages();
-    let can_add = matches!(
-        scope,
-        ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_)
-    );
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let can_add = matches!(scope, ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_));
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let mut response = render(&HouseholdsPage {
         prev: (found.page > 1).then(|| with_page("/households", &query, found.page - 1)),
         next: (found.page < pages).then(|| with_page("/households", &query, found.page + 1)),
-        page: Page {
-            rows: vec![],
-            total: found.total,
-            page: found.page,
-            per_page: found.per_page,
-        },
+        page: Page { rows: vec![], total: found.total, page: found.page, per_page: found.per_page },
         rows: found.rows,
         buildings: buildings
             .iter()
-            .map(|b| Choice {
-                value: b.id.to_string(),
-                label: b.name.clone(),
-                selected: building_id == Some(b.id),
-            })
+            .map(|b| Choice { value: b.id.to_string(), label: b.name.clone(), selected: building_id == Some(b.id) })
             .collect(),
         c,
         can_add,
@@ -606,44 +509,20 @@ async fn create_household(
     let unit = weizhili_core::roster::unit_key(&form.unit);
     let room = weizhili_core::roster::room_key(&form.room);
     if room.is_empty() || room.chars().count() > 20 || unit.chars().count() > 20 {
-        let q = HouseholdQuery {
-            building: Some(b.id.to_string()),
-            page: None,
-        };
-        return households_page(
-            &state,
-            c.clone(),
-            &user,
-            &q,
-            Some(crate::error::message(c.lang, "bad_room")),
-        )
-        .await;
+        let q = HouseholdQuery { building: Some(b.id.to_string()), page: None };
+        return households_page(&state, c.clone(), &user, &q, Some(crate::error::message(c.lang, "bad_room"))).await;
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let h = grid::create_household(
         &txn,
-        NewHousehold {
-            community_id: b.community_id,
-            building_id: b.id,
-            unit,
-            room,
-            status: "occupied".into(),
-        },
+        NewHousehold { community_id: b.community_id, building_id: b.id, unit, room, status: "occupied".into() },
         now,
     )
     .await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("household.create")
-            .object("household", h.id)
-            .community(Some(b.community_id)),
-    )
-    .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    audit::record(&txn, now, user.audit("household.create").object("household", h.id).community(Some(b.community_id)))
+        .await?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     Ok(Redirect::to(&format!("/households/{}", h.id)).into_response())
 }
 
@@ -666,29 +545,16 @@ async fn household(
 ) -> Result<Response, AppError> {
     let h = visible_household(&state, &user, parse_id(&id)?).await?;
     let place = household_place(&h);
-    let b = grid::building(&state.db, h.building_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let filter = ResidentFilter {
-        household_id: Some(h.id),
-        include_moved_out: true,
-        per_page: 50,
-        ..Default::default()
-    };
+    let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
+    let filter =
+        ResidentFilter { household_id: Some(h.id), include_moved_out: true, per_page: 50, ..Default::default() };
     let scope = ListScope::Households(vec![h.id]);
     let this_year = state.clock.this_year();
     let rows = grid::residents(&state.db, &scope, &filter, this_year).await?;
     let residents = rows
         .rows
         .iter()
-        .map(|r| {
-            ResidentView::build(
-                r,
-                false,
-                user.can(Action::ViewSensitiveTags, &place),
-                this_year,
-            )
-        })
+        .map(|r| ResidentView::build(r, false, user.can(Action::ViewSensitiveTags, &place), this_year))
         .collect();
     Ok(render(&HouseholdPage {
         address: super::place_label(&b.name, &h.unit, &h.room),
@@ -720,11 +586,7 @@ struct BuildingsPage {
     error: Option<String>,
 }
 
-async fn buildings(
-    State(state): State<AppState>,
-    c: PageCtx,
-    user: CurrentUser,
-) -> Result<Response, AppError> {
+async fn buildings(State(state): State<AppState>, c: PageCtx, user: CurrentUser) -> Result<Response, AppError> {
     buildings_page(&state, c, &user, None).await
 }
 
@@ -748,13 +610,7 @@ async fn buildings_page(
             courtyards.extend(grid::courtyards(&state.db, community.id).await?);
         }
     }
-    let name_of = |id: i64| {
-        courtyards
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| c.name.clone())
-            .unwrap_or_default()
-    };
+    let name_of = |id: i64| courtyards.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default();
     let lines = buildings
         .iter()
         .map(|b| BuildingLine {
@@ -765,22 +621,14 @@ async fn buildings_page(
             units: b.units.map(|u| u.to_string()).unwrap_or_default(),
         })
         .collect();
-    let can_layout =
-        community.is_some_and(|cid| user.can(Action::EditCommunityLayout, &Place::community(cid)));
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let can_layout = community.is_some_and(|cid| user.can(Action::EditCommunityLayout, &Place::community(cid)));
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let mut response = render(&BuildingsPage {
         buildings: lines,
         courtyards: courtyards
             .iter()
-            .map(|y| Choice {
-                value: y.id.to_string(),
-                label: y.name.clone(),
-                selected: false,
-            })
+            .map(|y| Choice { value: y.id.to_string(), label: y.name.clone(), selected: false })
             .collect(),
         can_layout,
         error,
@@ -805,13 +653,7 @@ async fn create_courtyard(
     let cid = user.community_id().ok_or(AppError::Forbidden)?;
     user.require(Action::EditCommunityLayout, &Place::community(cid))?;
     let Ok(name) = weizhili_core::grid::Label::parse(&form.name) else {
-        return buildings_page(
-            &state,
-            c.clone(),
-            &user,
-            Some(crate::error::message(c.lang, "bad_label")),
-        )
-        .await;
+        return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, "bad_label"))).await;
     };
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -819,25 +661,12 @@ async fn create_courtyard(
         Ok(y) => y,
         Err(weizhili_store::StoreError::Conflict(code)) => {
             drop(txn);
-            return buildings_page(
-                &state,
-                c.clone(),
-                &user,
-                Some(crate::error::message(c.lang, code)),
-            )
-            .await;
+            return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, code))).await;
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &txn,
-        now,
-        user.audit("courtyard.create").object("courtyard", y.id),
-    )
-    .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    audit::record(&txn, now, user.audit("courtyard.create").object("courtyard", y.id)).await?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     Ok(Redirect::to("/buildings").into_response())
 }
 
@@ -865,26 +694,10 @@ async fn create_building(
         .await?
         .filter(|y| y.community_id == cid)
         .ok_or(AppError::NotFound)?;
-    let floors = form
-        .floors
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|f| (1..=100).contains(f));
-    let units = form
-        .units
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|u| (1..=20).contains(u));
+    let floors = form.floors.trim().parse::<i32>().ok().filter(|f| (1..=100).contains(f));
+    let units = form.units.trim().parse::<i32>().ok().filter(|u| (1..=20).contains(u));
     let Ok(name) = weizhili_core::grid::Label::parse(&form.name) else {
-        return buildings_page(
-            &state,
-            c.clone(),
-            &user,
-            Some(crate::error::message(c.lang, "bad_label")),
-        )
-        .await;
+        return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, "bad_label"))).await;
     };
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -900,24 +713,11 @@ async fn create_building(
         Ok(b) => b,
         Err(weizhili_store::StoreError::Conflict(code)) => {
             drop(txn);
-            return buildings_page(
-                &state,
-                c.clone(),
-                &user,
-                Some(crate::error::message(c.lang, code)),
-            )
-            .await;
+            return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, code))).await;
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &txn,
-        now,
-        user.audit("building.create").object("building", b.id),
-    )
-    .await?;
-    txn.commit()
-        .await
-        .map_err(weizhili_store::StoreError::from)?;
+    audit::record(&txn, now, user.audit("building.create").object("building", b.id)).await?;
+    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
     Ok(Redirect::to("/buildings").into_response())
 }

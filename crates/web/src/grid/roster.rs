@@ -18,9 +18,7 @@ use crate::page::{PageCtx, render};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/roster", get(page).post(upload))
-        .route("/roster/export.xlsx", get(export))
+    Router::new().route("/roster", get(page).post(upload)).route("/roster/export.xlsx", get(export))
 }
 
 #[derive(Template)]
@@ -39,23 +37,10 @@ fn staff_community(user: &CurrentUser, action: Action) -> Result<i64, AppError> 
     Ok(cid)
 }
 
-async fn page(
-    State(state): State<AppState>,
-    c: PageCtx,
-    user: CurrentUser,
-) -> Result<Response, AppError> {
+async fn page(State(state): State<AppState>, c: PageCtx, user: CurrentUser) -> Result<Response, AppError> {
     let cid = staff_community(&user, Action::ImportRoster)?;
-    let community = grid::community(&state.db, cid)
-        .await?
-        .map(|c| c.name)
-        .unwrap_or_default();
-    Ok(render(&RosterPage {
-        c,
-        community,
-        problems: vec![],
-        error: None,
-        done: None,
-    }))
+    let community = grid::community(&state.db, cid).await?.map(|c| c.name).unwrap_or_default();
+    Ok(render(&RosterPage { c, community, problems: vec![], error: None, done: None }))
 }
 
 /// The message for one bad row, in the reader's language.
@@ -64,14 +49,8 @@ pub fn problem_message(lang: Lang, p: &RowProblem) -> String {
         ProblemKind::DuplicatePerson { first_row } => first_row.to_string(),
         other => other.value().unwrap_or_default(),
     };
-    let reason = lang.ta(
-        &format!("roster-{}", p.kind.code().replace('_', "-")),
-        &[("value", value)],
-    );
-    lang.ta(
-        "roster-row",
-        &[("row", p.row_no.to_string()), ("reason", reason)],
-    )
+    let reason = lang.ta(&format!("roster-{}", p.kind.code().replace('_', "-")), &[("value", value)]);
+    lang.ta("roster-row", &[("row", p.row_no.to_string()), ("reason", reason)])
 }
 
 /// The messages for a failed import: what is wrong with the file, or every bad row.
@@ -80,10 +59,9 @@ pub fn import_messages(lang: Lang, err: &ImportError) -> (Option<String>, Vec<St
         ImportError::TooLarge { .. } => (Some(lang.t("roster-too-large")), vec![]),
         ImportError::Unreadable(_) => (Some(lang.t("roster-unreadable")), vec![]),
         ImportError::Rejected(RosterError::NoHeader) => (Some(lang.t("roster-no-header")), vec![]),
-        ImportError::Rejected(RosterError::TooManyRows { max }) => (
-            Some(lang.ta("roster-too-many-rows", &[("max", max.to_string())])),
-            vec![],
-        ),
+        ImportError::Rejected(RosterError::TooManyRows { max }) => {
+            (Some(lang.ta("roster-too-many-rows", &[("max", max.to_string())])), vec![])
+        }
         ImportError::Rejected(RosterError::Problems(problems)) => (
             Some(lang.ta("roster-rejected", &[("count", problems.len().to_string())])),
             problems.iter().map(|p| problem_message(lang, p)).collect(),
@@ -99,29 +77,18 @@ async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let cid = staff_community(&user, Action::ImportRoster)?;
-    let community = grid::community(&state.db, cid)
-        .await?
-        .map(|c| c.name)
-        .unwrap_or_default();
+    let community = grid::community(&state.db, cid).await?.map(|c| c.name).unwrap_or_default();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("").to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::invalid("too_large", ""))?;
+            let bytes = field.bytes().await.map_err(|_| AppError::invalid("too_large", ""))?;
             file = Some((name, bytes.to_vec()));
         }
     }
     let fail = |c: PageCtx, error: String, problems: Vec<String>| {
-        let mut response = render(&RosterPage {
-            c,
-            community: community.clone(),
-            problems,
-            error: Some(error),
-            done: None,
-        });
+        let mut response =
+            render(&RosterPage { c, community: community.clone(), problems, error: Some(error), done: None });
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         response
     };
@@ -138,37 +105,16 @@ async fn upload(
             return Ok(fail(c, error.unwrap_or_default(), problems));
         }
     };
-    let by = ImportBy {
-        user_id: Some(user.user.id),
-        login: user.user.login.clone(),
-        ip: Some(user.ip.clone()),
-    };
-    match roster::import_residents(
-        &state.db,
-        cid,
-        &cells,
-        state.clock.this_year(),
-        by,
-        state.clock.now(),
-        |_, _| {},
-    )
-    .await
+    let by = ImportBy { user_id: Some(user.user.id), login: user.user.login.clone(), ip: Some(user.ip.clone()) };
+    match roster::import_residents(&state.db, cid, &cells, state.clock.this_year(), by, state.clock.now(), |_, _| {})
+        .await
     {
         Ok(done) => {
             let message = c.lang.ta(
                 "roster-imported",
-                &[
-                    ("residents", done.residents.to_string()),
-                    ("households", done.new_households.to_string()),
-                ],
+                &[("residents", done.residents.to_string()), ("households", done.new_households.to_string())],
             );
-            Ok(render(&RosterPage {
-                c,
-                community,
-                problems: vec![],
-                error: None,
-                done: Some(message),
-            }))
+            Ok(render(&RosterPage { c, community, problems: vec![], error: None, done: Some(message) }))
         }
         Err(ImportError::Store(e)) => Err(e.into()),
         Err(e) => {
@@ -181,24 +127,13 @@ async fn upload(
 async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     let cid = staff_community(&user, Action::ExportRoster)?;
     let bytes = roster::export_residents(&state.db, cid, state.clock.this_year()).await?;
-    audit::record(
-        &state.db,
-        state.clock.now(),
-        user.audit("roster.export")
-            .detail(format!("bytes={}", bytes.len())),
-    )
-    .await?;
+    audit::record(&state.db, state.clock.now(), user.audit("roster.export").detail(format!("bytes={}", bytes.len())))
+        .await?;
     let filename = format!("roster-{}.xlsx", state.clock.now().format("%Y%m%d"));
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
