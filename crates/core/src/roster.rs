@@ -258,6 +258,14 @@ pub fn header_column(text: &str) -> Option<Column> {
 ///
 /// `this_year` bounds birth years (the module does not read the clock).
 pub fn parse_rows(rows: &[Vec<Cell>], this_year: i32) -> Result<Vec<RosterRow>, RosterError> {
+    let (parsed, problems) = check_rows(rows, this_year)?;
+    if problems.is_empty() { Ok(parsed) } else { Err(RosterError::Problems(problems)) }
+}
+
+/// Like [`parse_rows`], but hands back the rows that are fine together with the problems of the others, so a
+/// caller can add its own checks (unknown building, already on the roster) to the good rows and report every
+/// problem of the file at once. Errors only for problems of the whole file (no header, too many rows).
+pub fn check_rows(rows: &[Vec<Cell>], this_year: i32) -> Result<(Vec<RosterRow>, Vec<RowProblem>), RosterError> {
     let (header_index, layout) = find_header(rows).ok_or(RosterError::NoHeader)?;
     let data = rows.iter().enumerate().skip(header_index + 1);
     if data.clone().filter(|(_, row)| !is_blank_row(row)).count() > MAX_ROWS {
@@ -288,7 +296,7 @@ pub fn parse_rows(rows: &[Vec<Cell>], this_year: i32) -> Result<Vec<RosterRow>, 
         }
         problems.extend(kinds.into_iter().map(|kind| RowProblem { row_no, kind }));
     }
-    if problems.is_empty() { Ok(parsed) } else { Err(RosterError::Problems(problems)) }
+    Ok((parsed, problems))
 }
 
 /// Canonical key of a building label: "1", "1栋", "1号楼", "1幢", "１栋", "01栋", "一栋" → "1"; "A座" → "A".

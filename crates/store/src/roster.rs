@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use weizhili_core::access::ListScope;
 use weizhili_core::roster::{
-    Cell, ProblemKind, RosterError, RosterRow, RowProblem, building_key, parse_rows, room_key, unit_key,
+    Cell, ProblemKind, RosterError, RosterRow, RowProblem, building_key, check_rows, room_key, unit_key,
 };
 
 use crate::entity::{household, resident};
@@ -174,7 +174,7 @@ pub async fn import_residents(
     now: DateTime<Utc>,
     progress: impl Fn(usize, usize),
 ) -> Result<Imported, ImportError> {
-    let rows = parse_rows(cells, this_year).map_err(ImportError::Rejected)?;
+    let (rows, mut problems) = check_rows(cells, this_year).map_err(ImportError::Rejected)?;
     let buildings: HashMap<String, grid::Building> =
         grid::buildings_of_community(db, community_id).await?.into_iter().map(|b| (b.key.clone(), b)).collect();
     let households: HashMap<(i64, String, String), i64> = household::Entity::find()
@@ -194,7 +194,6 @@ pub async fn import_residents(
         .map(|r| (r.household_id, r.name))
         .collect();
 
-    let mut problems = Vec::new();
     let mut placed: Vec<(&RosterRow, i64, String, String)> = Vec::with_capacity(rows.len());
     for row in &rows {
         let Some(building) = buildings.get(&building_key(row.building.as_str())) else {

@@ -87,13 +87,13 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
+        .layer(RequestBodyLimitLayer::new(max_body))
         // Between the two: error pages know who is signed in (for the menu and the forms' CSRF token), and
         // refusals of the CSRF guard are rendered like every other error.
         .layer(middleware::from_fn(error::render))
         .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_user))
         .layer(middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(

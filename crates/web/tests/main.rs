@@ -6,4 +6,6 @@ mod helpers;
 
 mod auth;
 mod grid;
+mod matrix;
+mod ops;
 mod roster;

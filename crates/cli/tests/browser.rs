@@ -1,0 +1,276 @@
+//! What a person sees in a real browser: the real `weizhili demo` binary on a fresh database, headless Chromium
+//! through chromedriver, the 居民 list filtered to one building, and the 长辈模式 large text.
+//!
+//! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver` and CJK fonts (Debian: `chromium chromium-driver
+//! fonts-noto-cjk`), so it is ignored by default; `.ci/run` runs it with `--ignored`. Screenshots go to
+//! `target/browser/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A child process killed (and reaped) when the test ends, however it ends.
+struct Killed {
+    what: &'static str,
+    child: Child,
+}
+
+impl Killed {
+    fn spawn(what: &'static str, command: &mut Command) -> Killed {
+        let child = command.spawn().unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+        Killed { what, child }
+    }
+
+    /// Panics if the process has already exited (it should be serving).
+    fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!("{} exited early with {status}", self.what);
+        }
+    }
+}
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A directory of its own under the system temp dir, removed at the end.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(prefix: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let dir = std::env::temp_dir().join(format!("{prefix}_{}_{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The status code of a plain `GET path` on 127.0.0.1:port, if anything answers.
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    let addr = format!("127.0.0.1:{port}").parse().ok()?;
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut head = [0u8; 64];
+    let n = stream.read(&mut head).ok()?;
+    let line = std::str::from_utf8(&head[..n]).ok()?;
+    // "HTTP/1.1 200 OK"
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Polls until `GET path` answers 200, for at most `limit`.
+fn wait_for_200(process: &mut Killed, port: u16, path: &str, limit: Duration) {
+    let start = Instant::now();
+    loop {
+        process.assert_running();
+        if http_status(port, path) == Some(200) {
+            return;
+        }
+        assert!(start.elapsed() < limit, "{} did not answer 200 on {path} within {limit:?}", process.what);
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Polls the browser until `check` holds, for at most 10 s.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `138****5678`: three digits, four stars, four digits.
+fn is_masked_mobile(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.len() == 11
+        && chars[..3].iter().all(char::is_ascii_digit)
+        && chars[3..7].iter().all(|c| *c == '*')
+        && chars[7..].iter().all(char::is_ascii_digit)
+}
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn body_class(driver: &WebDriver) -> WebDriverResult<String> {
+    Ok(driver.find(By::Css("body")).await?.attr("class").await?.unwrap_or_default())
+}
+
+async fn body_font_px(driver: &WebDriver) -> WebDriverResult<f64> {
+    let size: String = driver.execute("return getComputedStyle(document.body).fontSize;", vec![]).await?.convert()?;
+    Ok(size.trim_end_matches("px").parse().unwrap_or(0.0))
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it"]
+async fn staff_filter_residents_by_building_in_a_real_browser() {
+    // 1. The real binary, seeding a fresh demo database.
+    let data = TempDir::new("wzl_browser_db");
+    let app_port = free_port();
+    let mut app = Killed::spawn(
+        "weizhili demo",
+        Command::new(env!("CARGO_BIN_EXE_weizhili"))
+            .args(["demo", "--fresh", "--addr"])
+            .arg(format!("127.0.0.1:{app_port}"))
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", data.0.join("demo.db").display()))
+            .current_dir(&data.0)
+            .stdin(Stdio::null()),
+    );
+    wait_for_200(&mut app, app_port, "/healthz", Duration::from_secs(120));
+    let base = format!("http://127.0.0.1:{app_port}");
+
+    // 2. chromedriver.
+    let driver_port = free_port();
+    let mut chromedriver = Killed::spawn(
+        "chromedriver",
+        Command::new(CHROMEDRIVER).arg(format!("--port={driver_port}")).stdin(Stdio::null()).stdout(Stdio::null()),
+    );
+    wait_for_200(&mut chromedriver, driver_port, "/status", Duration::from_secs(30));
+
+    // 3. Headless Chromium with a profile of its own.
+    let profile = TempDir::new("wzl_browser_profile");
+    let mut caps = DesiredCapabilities::chrome();
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1280,1600",
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    caps.add_arg(&format!("--user-data-dir={}", profile.0.display())).unwrap();
+    // A social worker's browser in China asks for Chinese (headless Chromium would otherwise send en-US and get
+    // the English pages).
+    caps.add_arg("--lang=zh-CN").unwrap();
+    caps.add_experimental_option("prefs", std::collections::HashMap::from([("intl.accept_languages", "zh-CN,zh")]))
+        .unwrap();
+    caps.set_binary(CHROMIUM).unwrap();
+    let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps).await.expect("a chromedriver session");
+
+    let shots = screenshot_dir();
+    driver
+        .run_and_quit(|driver| async move {
+            // 4. Sign in as a social worker, through the form.
+            driver.goto(format!("{base}/login")).await?;
+            driver.find(By::Id("login")).await?.send_keys("shegong").await?;
+            driver.find(By::Id("password")).await?.send_keys("demo1234").await?;
+            driver.find(By::Css("main form button[type=submit]")).await?.click().await?;
+            eventually("signed in, off the login page", || async {
+                driver.current_url().await.is_ok_and(|u| !u.path().starts_with("/login"))
+            })
+            .await;
+
+            // The resident list, filtered to 3栋 with the form.
+            driver.goto(format!("{base}/residents")).await?;
+            let select = SelectElement::new(&driver.find(By::Css("select#building")).await?).await?;
+            select.select_by_exact_text("3栋").await?;
+            driver.find(By::Id("apply-filters")).await?.click().await?;
+            eventually("the filter is applied", || async {
+                driver.current_url().await.is_ok_and(|u| u.query().unwrap_or("").contains("building="))
+            })
+            .await;
+            let url = driver.current_url().await?;
+            assert!(url.path() == "/residents", "{url}");
+            assert!(url.query_pairs().any(|(k, v)| k == "building" && !v.is_empty()), "{url}");
+
+            let count = driver.find(By::Id("result-count")).await?.text().await?;
+            let n: u64 = count
+                .trim()
+                .strip_prefix("共")
+                .and_then(|rest| rest.strip_suffix("人"))
+                .map(str::trim)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("the count reads “共 N 人”: {count:?}"));
+            assert!(n > 0, "3栋 has residents: {count}");
+
+            let places = driver.find_all(By::Css("table#residents td.building")).await?;
+            assert!(!places.is_empty(), "rows are shown");
+            assert!(places.len() as u64 <= n);
+            for place in &places {
+                let text = place.text().await?;
+                assert!(text.trim().starts_with("3栋"), "a row of another building: {text:?}");
+            }
+            let mut phones_seen = 0;
+            for cell in driver.find_all(By::Css("table#residents td.phone")).await? {
+                let text = cell.text().await?;
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                phones_seen += 1;
+                assert!(is_masked_mobile(text), "an unmasked or odd phone in the list: {text:?}");
+            }
+            assert!(phones_seen > 0, "some residents of 3栋 have phones, masked");
+
+            let lang = driver.find(By::Css("html")).await?.attr("lang").await?;
+            assert_eq!(lang.as_deref(), Some("zh-CN"));
+            let visible = driver.find(By::Css("body")).await?.text().await?;
+            assert!(visible.contains("居民") && has_chinese(&visible), "{visible}");
+            assert!(!body_class(&driver).await?.contains("large"));
+            let normal_px = body_font_px(&driver).await?;
+            driver.screenshot(&shots.join("residents-3.png")).await?;
+
+            // 5. 长辈模式: large text, remembered on the next page.
+            driver.find(By::XPath("//header//button[normalize-space(.)='长辈模式（大字）']")).await?.click().await?;
+            eventually("large text is on", || async {
+                body_class(&driver).await.is_ok_and(|c| c.split_whitespace().any(|c| c == "large"))
+            })
+            .await;
+            let large_px = body_font_px(&driver).await?;
+            assert!(large_px >= 22.0, "large text is at least 22px, was {large_px}px");
+            assert!(large_px > normal_px, "{large_px}px > {normal_px}px");
+            let button = driver.find(By::Css("header form[action='/prefs/large'] button")).await?;
+            assert_eq!(button.text().await?.trim(), "标准字号", "the button now turns it off");
+            driver.screenshot(&shots.join("residents-large.png")).await?;
+
+            driver.goto(format!("{base}/households")).await?;
+            let class = body_class(&driver).await?;
+            assert!(class.split_whitespace().any(|c| c == "large"), "remembered: {class:?}");
+            assert!(body_font_px(&driver).await? >= 22.0);
+            Ok::<(), WebDriverError>(())
+        })
+        .await
+        .expect("the browser session");
+    drop(chromedriver);
+    drop(app);
+}

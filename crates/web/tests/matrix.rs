@@ -1,0 +1,165 @@
+//! The route × role matrix: for every route, who may read, who may write, and that everyone else gets
+//! 401/403/404 (or, for pages, the way to the login). One table; every mismatch is reported at once.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{TestApp, new_client, spawn_app};
+
+const WHO: [&str; 8] = ["anon", "admin", "shegong", "shegong2", "loudongzhang", "zhiyuanzhe", "jumin", "jumin2"];
+
+struct Row {
+    method: Method,
+    path: String,
+    body: Option<serde_json::Value>,
+    /// One expected status per entry of WHO.
+    expect: [u16; 8],
+}
+
+async fn ids(app: &TestApp) -> (i64, i64, i64, i64, i64) {
+    // Someone in 1栋 who is not of jumin's household.
+    let jumin = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let theirs = weizhili_store::grid::resident(&app.db, jumin.resident_id.unwrap()).await.unwrap().unwrap().resident;
+    let filter = weizhili_store::grid::ResidentFilter {
+        building_id: Some(theirs.building_id),
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    };
+    let r = weizhili_store::grid::residents(&app.db, &weizhili_core::access::ListScope::Everything, &filter, 2026)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|r| r.resident.household_id != theirs.household_id)
+        .unwrap();
+    let in_1 = r.resident.id;
+    let heping = app.resident_in("和平社区", "1栋").await;
+    let yard = weizhili_store::grid::courtyards(&app.db, r.resident.community_id).await.unwrap()[0].id;
+    (in_1, r.resident.household_id, r.resident.building_id, heping, yard)
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_policy_says() {
+    let app = spawn_app().await;
+    let (res1, hh1, b1, heping_res, yard) = ids(&app).await;
+    let jumin = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let own = jumin.resident_id.unwrap();
+    let page = |path: &str, expect: [u16; 8]| Row { method: Method::GET, path: path.to_owned(), body: None, expect };
+    //                                       anon admin shegong shegong2 head volunteer jumin jumin2
+    let rows = vec![
+        page("/", [200, 200, 200, 200, 200, 200, 200, 200]),
+        page("/login", [200, 303, 303, 303, 303, 303, 303, 303]),
+        page("/healthz", [200, 200, 200, 200, 200, 200, 200, 200]),
+        page("/api/docs", [200, 200, 200, 200, 200, 200, 200, 200]),
+        page("/residents", [303, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/residents/{res1}"), [303, 200, 200, 404, 200, 404, 404, 404]),
+        page(&format!("/residents/{own}"), [303, 200, 200, 404, 200, 404, 200, 404]),
+        page(&format!("/residents/{heping_res}"), [303, 200, 404, 200, 404, 404, 404, 404]),
+        page(&format!("/residents/{res1}/edit"), [303, 200, 200, 404, 200, 404, 404, 404]),
+        page(&format!("/residents/{own}/edit"), [303, 200, 200, 404, 200, 404, 403, 404]),
+        page(&format!("/residents/new?household={hh1}"), [303, 200, 200, 404, 200, 404, 404, 404]),
+        page("/households", [303, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/households/{hh1}"), [303, 200, 200, 404, 200, 404, 404, 404]),
+        page("/buildings", [303, 200, 200, 200, 200, 200, 200, 200]),
+        page("/roster", [303, 403, 200, 200, 403, 403, 403, 403]),
+        page("/roster/export.xlsx", [303, 403, 200, 200, 403, 403, 403, 403]),
+        page("/audit", [303, 200, 200, 200, 403, 403, 403, 403]),
+        page("/users", [303, 200, 200, 200, 403, 403, 403, 403]),
+        page("/api/v1/me", [401, 200, 200, 200, 200, 200, 200, 200]),
+        page("/api/v1/courtyards", [401, 200, 200, 200, 200, 200, 200, 200]),
+        page("/api/v1/buildings", [401, 200, 200, 200, 200, 200, 200, 200]),
+        page("/api/v1/households", [401, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/api/v1/households/{hh1}"), [401, 200, 200, 404, 200, 404, 404, 404]),
+        page("/api/v1/residents", [401, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/api/v1/residents/{res1}"), [401, 200, 200, 404, 200, 404, 404, 404]),
+        page(&format!("/api/v1/residents/{heping_res}"), [401, 200, 404, 200, 404, 404, 404, 404]),
+        Row {
+            method: Method::PUT,
+            path: format!("/api/v1/residents/{res1}"),
+            body: Some(json!({"name": "王大伟"})),
+            expect: [401, 200, 200, 404, 200, 404, 404, 404],
+        },
+        Row {
+            method: Method::PUT,
+            path: format!("/api/v1/residents/{own}"),
+            body: Some(json!({"name": "李秀英"})),
+            expect: [401, 200, 200, 404, 200, 404, 403, 404],
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/residents".into(),
+            body: Some(json!({"household_id": hh1, "name": "新居民"})),
+            expect: [401, 201, 201, 404, 201, 404, 404, 404],
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/households".into(),
+            body: Some(json!({"building_id": b1, "room": "XXROOM"})),
+            expect: [401, 201, 409, 404, 409, 404, 404, 404],
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/courtyards".into(),
+            body: Some(json!({"name": "YARD"})),
+            expect: [401, 403, 201, 201, 403, 403, 403, 403],
+        },
+        Row {
+            method: Method::POST,
+            path: "/api/v1/buildings".into(),
+            body: Some(json!({"courtyard_id": yard, "name": "BUILDING"})),
+            expect: [401, 403, 201, 404, 403, 403, 403, 403],
+        },
+    ];
+    let mut tokens = vec![None];
+    let mut sessions = vec![new_client()];
+    for who in &WHO[1..] {
+        tokens.push(Some(app.api_token(who).await));
+        sessions.push(session_client(&app, who).await);
+    }
+    let mut mismatches = Vec::new();
+    for row in &rows {
+        for (i, who) in WHO.iter().enumerate() {
+            let is_api = row.path.starts_with("/api/");
+            let client = if is_api { new_client() } else { sessions[i].clone() };
+            let mut request = client.request(row.method.clone(), app.url(&row.path));
+            if is_api && let Some(token) = &tokens[i] {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = &row.body {
+                // Unique names and rooms per caller, so that a 409 means what the table says.
+                let text = body
+                    .to_string()
+                    .replace("XXROOM", "1901")
+                    .replace("YARD", &format!("北苑{i}"))
+                    .replace("BUILDING", &format!("{}0栋", 20 + i));
+                request = request.header("content-type", "application/json").body(text);
+            }
+            let status = request.send().await.unwrap().status();
+            if status != StatusCode::from_u16(row.expect[i]).unwrap() {
+                mismatches.push(format!(
+                    "{} {} as {who}: got {}, expected {}",
+                    row.method,
+                    row.path,
+                    status.as_u16(),
+                    row.expect[i]
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "\n{}", mismatches.join("\n"));
+}
+
+/// A browser-like client signed in as `who`.
+async fn session_client(app: &TestApp, who: &str) -> reqwest::Client {
+    let other = TestApp {
+        client: new_client(),
+        csrf: Default::default(),
+        addr: app.addr.clone(),
+        db: app.db.clone(),
+        db_url: app.db_url.clone(),
+        clock: app.clock.clone(),
+    };
+    other.login_as(who).await;
+    other.client
+}
