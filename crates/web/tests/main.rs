@@ -2,6 +2,8 @@
 //! database per test, a cookie-keeping client. The same suite runs on PostgreSQL when
 //! `WEIZHILI_TEST_POSTGRES_URL` is set.
 
+#![expect(clippy::unwrap_used, reason = "a test that cannot unwrap should fail loudly")]
+
 mod helpers;
 
 mod auth;

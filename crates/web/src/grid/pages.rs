@@ -197,6 +197,7 @@ impl ResidentForm {
     }
 }
 
+#[expect(clippy::too_many_arguments, reason = "a form's parts; a struct for one call site would only rename them")]
 fn resident_form(
     c: PageCtx,
     action: String,
