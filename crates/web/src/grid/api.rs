@@ -6,14 +6,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use weizhili_core::access::{Action, ListScope, Place};
-use weizhili_core::grid::{Label, Tag};
-use weizhili_store::grid::{self, NewBuilding, NewHousehold};
-use weizhili_store::{audit, begin_write};
+use weizhili_core::access::{Action, ListScope};
+use weizhili_store::grid::{self};
 
 use super::forms::ResidentInput;
 use super::pages::{ResidentQuery, parse_id};
-use super::{ResidentView, household_place, resident_place, view_resident, visible_household, visible_resident};
+use super::{ResidentView, resident_place, view_resident, visible_household, visible_resident};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
@@ -110,15 +108,19 @@ pub async fn create_courtyard(
     user: CurrentUser,
     Json(input): Json<NewCourtyardInput>,
 ) -> Result<(StatusCode, Json<CourtyardView>), AppError> {
-    let cid = user.community_id().ok_or(AppError::Forbidden)?;
-    user.require(Action::EditCommunityLayout, &Place::community(cid))?;
-    let name = Label::parse(&input.name).map_err(|_| AppError::invalid("bad_label", ""))?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let y = grid::create_courtyard(&txn, cid, name.as_str(), now).await?;
-    audit::record(&txn, now, user.audit("courtyard.create").object("courtyard", y.id)).await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    let y = super::change::add_courtyard(&state, &user, &input.name).await?;
     Ok((StatusCode::CREATED, Json(CourtyardView { id: y.id, community_id: y.community_id, name: y.name })))
+}
+
+fn building_view(b: grid::Building) -> BuildingView {
+    BuildingView {
+        id: b.id,
+        community_id: b.community_id,
+        courtyard_id: b.courtyard_id,
+        name: b.name,
+        floors: b.floors,
+        units: b.units,
+    }
 }
 
 /// Buildings the user may see.
@@ -160,40 +162,9 @@ pub async fn create_building(
     user: CurrentUser,
     Json(input): Json<NewBuildingInput>,
 ) -> Result<(StatusCode, Json<BuildingView>), AppError> {
-    let cid = user.community_id().ok_or(AppError::Forbidden)?;
-    user.require(Action::EditCommunityLayout, &Place::community(cid))?;
-    let courtyard = grid::courtyard(&state.db, input.courtyard_id)
-        .await?
-        .filter(|y| y.community_id == cid)
-        .ok_or(AppError::NotFound)?;
-    let name = Label::parse(&input.name).map_err(|_| AppError::invalid("bad_label", ""))?;
-    if input.floors.is_some_and(|f| !(1..=100).contains(&f)) || input.units.is_some_and(|u| !(1..=20).contains(&u)) {
-        return Err(AppError::invalid("bad_number", ""));
-    }
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let new = NewBuilding {
-        community_id: cid,
-        courtyard_id: courtyard.id,
-        key: weizhili_core::roster::building_key(name.as_str()),
-        name: name.as_str().to_owned(),
-        floors: input.floors,
-        units: input.units,
-    };
-    let b = grid::create_building(&txn, new, now).await?;
-    audit::record(&txn, now, user.audit("building.create").object("building", b.id)).await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(BuildingView {
-            id: b.id,
-            community_id: b.community_id,
-            courtyard_id: b.courtyard_id,
-            name: b.name,
-            floors: b.floors,
-            units: b.units,
-        }),
-    ))
+    let b =
+        super::change::add_building(&state, &user, input.courtyard_id, &input.name, input.floors, input.units).await?;
+    Ok((StatusCode::CREATED, Json(building_view(b))))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -277,28 +248,9 @@ pub async fn create_household(
     user: CurrentUser,
     Json(input): Json<NewHouseholdInput>,
 ) -> Result<(StatusCode, Json<HouseholdView>), AppError> {
-    let b = super::visible_building(&state, &user, input.building_id).await?;
-    user.require(Action::EditGrid, &Place::building(b.community_id, b.id))?;
-    let unit = weizhili_core::roster::unit_key(&input.unit);
-    let room = weizhili_core::roster::room_key(&input.room);
-    let status = input.status.unwrap_or_else(|| "occupied".into());
-    if room.is_empty() || room.chars().count() > 20 || unit.chars().count() > 20 {
-        return Err(AppError::invalid("bad_room", ""));
-    }
-    if !["occupied", "vacant", "rented"].contains(&status.as_str()) {
-        return Err(AppError::invalid("bad_status", ""));
-    }
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let h = grid::create_household(
-        &txn,
-        NewHousehold { community_id: b.community_id, building_id: b.id, unit, room, status },
-        now,
-    )
-    .await?;
-    audit::record(&txn, now, user.audit("household.create").object("household", h.id).community(Some(b.community_id)))
-        .await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    let status = input.status.as_deref().unwrap_or("occupied");
+    let h = super::change::add_household(&state, &user, input.building_id, &input.unit, &input.room, status).await?;
+    let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
     Ok((
         StatusCode::CREATED,
         Json(HouseholdView {
@@ -389,23 +341,9 @@ pub async fn create_resident(
     Json(input): Json<NewResidentInput>,
 ) -> Result<(StatusCode, Json<ResidentView>), AppError> {
     let h = visible_household(&state, &user, input.household_id).await?;
-    let place = household_place(&h);
-    user.require(Action::EditGrid, &place)?;
-    let mut fields = input.fields.parse(state.clock.this_year()).map_err(invalid)?;
-    if !user.can(Action::ViewSensitiveTags, &place) {
-        fields.tags.retain(|t| !t.is_sensitive());
-    }
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let created = grid::create_resident(&txn, &h, fields, Some(user.user.id), now).await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("resident.create").object("resident", created.id).community(Some(h.community_id)),
-    )
-    .await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
-    let row = grid::resident(&state.db, created.id).await?.ok_or(AppError::NotFound)?;
+    let fields = input.fields.parse(state.clock.this_year()).map_err(invalid)?;
+    let id = super::change::add_resident(&state, &user, &h, fields).await?;
+    let row = grid::resident(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(view_resident(&state, &user, &row, false).await?)))
 }
 
@@ -419,25 +357,9 @@ pub async fn update_resident(
     Json(input): Json<ResidentInput>,
 ) -> Result<Json<ResidentView>, AppError> {
     let row = visible_resident(&state, &user, parse_id(&id)?).await?;
-    let place = resident_place(&row);
-    user.require(Action::EditGrid, &place)?;
-    let mut fields = input.parse(state.clock.this_year()).map_err(invalid)?;
-    let keep: Vec<Tag> = if user.can(Action::ViewSensitiveTags, &place) {
-        vec![]
-    } else {
-        Tag::ALL.iter().copied().filter(|t| t.is_sensitive()).collect()
-    };
-    fields.tags.retain(|t| !keep.contains(t));
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    grid::update_resident(&txn, row.resident.id, fields, &keep, Some(user.user.id), now).await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("resident.update").object("resident", row.resident.id).community(Some(row.resident.community_id)),
-    )
-    .await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    user.require(Action::EditGrid, &resident_place(&row))?;
+    let fields = input.parse(state.clock.this_year()).map_err(invalid)?;
+    super::change::change_resident(&state, &user, &row, fields).await?;
     let row = grid::resident(&state.db, row.resident.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(view_resident(&state, &user, &row, false).await?))
 }
@@ -451,16 +373,6 @@ pub async fn move_out(
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
     let row = visible_resident(&state, &user, parse_id(&id)?).await?;
-    user.require(Action::EditGrid, &resident_place(&row))?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    grid::move_out(&txn, row.resident.id, now).await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("resident.move_out").object("resident", row.resident.id).community(Some(row.resident.community_id)),
-    )
-    .await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    super::change::move_out(&state, &user, &row).await?;
     Ok(StatusCode::NO_CONTENT)
 }

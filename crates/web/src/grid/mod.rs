@@ -3,6 +3,7 @@
 //! same masking.
 
 pub mod api;
+pub mod change;
 pub mod forms;
 pub mod pages;
 pub mod roster;

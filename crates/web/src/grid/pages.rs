@@ -8,8 +8,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use weizhili_core::access::{Action, ListScope, Place};
 use weizhili_core::grid::{AgeBand, Tag};
-use weizhili_store::grid::{self, HouseholdRow, NewBuilding, NewHousehold, Page, ResidentFilter};
-use weizhili_store::{audit, begin_write};
+use weizhili_store::grid::{self, HouseholdRow, Page, ResidentFilter};
 
 use super::forms::{CONSENT_BASES, ResidentInput};
 use super::{ResidentView, household_place, view_resident, visible_household, visible_resident};
@@ -281,21 +280,9 @@ async fn create_resident(
     let input = ResidentInput::from_pairs(&pairs);
     let sensitive = user.can(Action::ViewSensitiveTags, &place);
     match input.parse(state.clock.this_year()) {
-        Ok(mut fields) => {
-            if !sensitive {
-                fields.tags.retain(|t| !t.is_sensitive());
-            }
-            let now = state.clock.now();
-            let txn = begin_write(&state.db).await?;
-            let created = grid::create_resident(&txn, &h, fields, Some(user.user.id), now).await?;
-            audit::record(
-                &txn,
-                now,
-                user.audit("resident.create").object("resident", created.id).community(Some(h.community_id)),
-            )
-            .await?;
-            txn.commit().await.map_err(weizhili_store::StoreError::from)?;
-            Ok(Redirect::to(&format!("/residents/{}", created.id)).into_response())
+        Ok(fields) => {
+            let id = super::change::add_resident(&state, &user, &h, fields).await?;
+            Ok(Redirect::to(&format!("/residents/{id}")).into_response())
         }
         Err(problems) => {
             let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
@@ -366,22 +353,8 @@ async fn update_resident(
     let input = ResidentInput::from_pairs(&pairs);
     let sensitive = user.can(Action::ViewSensitiveTags, &place);
     match input.parse(state.clock.this_year()) {
-        Ok(mut fields) => {
-            let keep: Vec<Tag> =
-                if sensitive { vec![] } else { Tag::ALL.iter().copied().filter(|t| t.is_sensitive()).collect() };
-            fields.tags.retain(|t| !keep.contains(t));
-            let now = state.clock.now();
-            let txn = begin_write(&state.db).await?;
-            grid::update_resident(&txn, row.resident.id, fields, &keep, Some(user.user.id), now).await?;
-            audit::record(
-                &txn,
-                now,
-                user.audit("resident.update")
-                    .object("resident", row.resident.id)
-                    .community(Some(row.resident.community_id)),
-            )
-            .await?;
-            txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+        Ok(fields) => {
+            super::change::change_resident(&state, &user, &row, fields).await?;
             Ok(Redirect::to(&format!("/residents/{}", row.resident.id)).into_response())
         }
         Err(problems) => {
@@ -409,17 +382,7 @@ async fn move_out(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let row = visible_resident(&state, &user, parse_id(&id)?).await?;
-    user.require(Action::EditGrid, &super::resident_place(&row))?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    grid::move_out(&txn, row.resident.id, now).await?;
-    audit::record(
-        &txn,
-        now,
-        user.audit("resident.move_out").object("resident", row.resident.id).community(Some(row.resident.community_id)),
-    )
-    .await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    super::change::move_out(&state, &user, &row).await?;
     Ok(Redirect::to(&format!("/residents/{}", row.resident.id)).into_response())
 }
 
@@ -505,26 +468,15 @@ async fn create_household(
     user: CurrentUser,
     Form(form): Form<HouseholdForm>,
 ) -> Result<Response, AppError> {
-    let b = super::visible_building(&state, &user, parse_id(&form.building_id)?).await?;
-    user.require(Action::EditGrid, &Place::building(b.community_id, b.id))?;
-    let unit = weizhili_core::roster::unit_key(&form.unit);
-    let room = weizhili_core::roster::room_key(&form.room);
-    if room.is_empty() || room.chars().count() > 20 || unit.chars().count() > 20 {
-        let q = HouseholdQuery { building: Some(b.id.to_string()), page: None };
-        return households_page(&state, c.clone(), &user, &q, Some(crate::error::message(c.lang, "bad_room"))).await;
+    let building_id = parse_id(&form.building_id)?;
+    match super::change::add_household(&state, &user, building_id, &form.unit, &form.room, "occupied").await {
+        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
+        Err(AppError::Invalid { code, .. }) => {
+            let q = HouseholdQuery { building: Some(building_id.to_string()), page: None };
+            households_page(&state, c.clone(), &user, &q, Some(crate::error::message(c.lang, code))).await
+        }
+        Err(e) => Err(e),
     }
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let h = grid::create_household(
-        &txn,
-        NewHousehold { community_id: b.community_id, building_id: b.id, unit, room, status: "occupied".into() },
-        now,
-    )
-    .await?;
-    audit::record(&txn, now, user.audit("household.create").object("household", h.id).community(Some(b.community_id)))
-        .await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
-    Ok(Redirect::to(&format!("/households/{}", h.id)).into_response())
 }
 
 #[derive(Template)]
@@ -651,24 +603,25 @@ async fn create_courtyard(
     user: CurrentUser,
     Form(form): Form<CourtyardForm>,
 ) -> Result<Response, AppError> {
-    let cid = user.community_id().ok_or(AppError::Forbidden)?;
-    user.require(Action::EditCommunityLayout, &Place::community(cid))?;
-    let Ok(name) = weizhili_core::grid::Label::parse(&form.name) else {
-        return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, "bad_label"))).await;
-    };
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let y = match grid::create_courtyard(&txn, cid, name.as_str(), now).await {
-        Ok(y) => y,
-        Err(weizhili_store::StoreError::Conflict(code)) => {
-            drop(txn);
-            return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, code))).await;
+    let done = super::change::add_courtyard(&state, &user, &form.name).await.map(|_| ());
+    after_layout_change(&state, c, &user, done).await
+}
+
+/// Back to the buildings page, or the page again with what went wrong.
+async fn after_layout_change(
+    state: &AppState,
+    c: PageCtx,
+    user: &CurrentUser,
+    done: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    match done {
+        Ok(()) => Ok(Redirect::to("/buildings").into_response()),
+        Err(AppError::Invalid { code, .. } | AppError::Conflict(code)) => {
+            let message = crate::error::message(c.lang, code);
+            buildings_page(state, c, user, Some(message)).await
         }
-        Err(e) => return Err(e.into()),
-    };
-    audit::record(&txn, now, user.audit("courtyard.create").object("courtyard", y.id)).await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
-    Ok(Redirect::to("/buildings").into_response())
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -689,36 +642,18 @@ async fn create_building(
     user: CurrentUser,
     Form(form): Form<BuildingForm>,
 ) -> Result<Response, AppError> {
-    let cid = user.community_id().ok_or(AppError::Forbidden)?;
-    user.require(Action::EditCommunityLayout, &Place::community(cid))?;
-    let courtyard = grid::courtyard(&state.db, parse_id(&form.courtyard_id)?)
-        .await?
-        .filter(|y| y.community_id == cid)
-        .ok_or(AppError::NotFound)?;
-    let floors = form.floors.trim().parse::<i32>().ok().filter(|f| (1..=100).contains(f));
-    let units = form.units.trim().parse::<i32>().ok().filter(|u| (1..=20).contains(u));
-    let Ok(name) = weizhili_core::grid::Label::parse(&form.name) else {
-        return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, "bad_label"))).await;
-    };
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let new = NewBuilding {
-        community_id: cid,
-        courtyard_id: courtyard.id,
-        key: weizhili_core::roster::building_key(name.as_str()),
-        name: name.as_str().to_owned(),
-        floors,
-        units,
-    };
-    let b = match grid::create_building(&txn, new, now).await {
-        Ok(b) => b,
-        Err(weizhili_store::StoreError::Conflict(code)) => {
-            drop(txn);
-            return buildings_page(&state, c.clone(), &user, Some(crate::error::message(c.lang, code))).await;
+    let courtyard_id = parse_id(&form.courtyard_id)?;
+    let number = |s: &str| -> Result<Option<i32>, AppError> {
+        match s.trim() {
+            "" => Ok(None),
+            n => n.parse().map(Some).map_err(|_| AppError::invalid("bad_number", "")),
         }
-        Err(e) => return Err(e.into()),
     };
-    audit::record(&txn, now, user.audit("building.create").object("building", b.id)).await?;
-    txn.commit().await.map_err(weizhili_store::StoreError::from)?;
-    Ok(Redirect::to("/buildings").into_response())
+    let done = match (number(&form.floors), number(&form.units)) {
+        (Ok(floors), Ok(units)) => {
+            super::change::add_building(&state, &user, courtyard_id, &form.name, floors, units).await.map(|_| ())
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    after_layout_change(&state, c, &user, done).await
 }
