@@ -203,6 +203,38 @@ pub async fn create_household(db: &impl ConnectionTrait, new: NewHousehold, now:
     .map_err(|e| StoreError::on_unique(e, "household_exists"))
 }
 
+/// Changes a household's status (occupied, vacant, rented) and note.
+pub async fn update_household(
+    db: &impl ConnectionTrait,
+    id: i64,
+    status: &str,
+    note: Option<String>,
+) -> Result<Household> {
+    let current = household::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+    let mut model: household::ActiveModel = current.into();
+    model.status = Set(status.to_owned());
+    model.note = Set(note);
+    Ok(model.update(db).await?)
+}
+
+/// Renames a building or corrects its floors and units; a name that another building has is a conflict.
+pub async fn update_building(
+    db: &impl ConnectionTrait,
+    id: i64,
+    name: &str,
+    key: &str,
+    floors: Option<i32>,
+    units: Option<i32>,
+) -> Result<Building> {
+    let current = building::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+    let mut model: building::ActiveModel = current.into();
+    model.name = Set(name.to_owned());
+    model.key = Set(key.to_owned());
+    model.floors = Set(floors);
+    model.units = Set(units);
+    model.update(db).await.map_err(|e| StoreError::on_unique(e, "building_exists"))
+}
+
 pub async fn household(db: &impl ConnectionTrait, id: i64) -> Result<Option<Household>> {
     Ok(household::Entity::find_by_id(id).one(db).await?)
 }

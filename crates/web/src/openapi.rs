@@ -21,7 +21,7 @@ use crate::page::{PageCtx, render};
     paths(
         login::api_login, login::api_logout, login::api_me,
         api::list_courtyards, api::create_courtyard, api::list_buildings, api::create_building,
-        api::list_households, api::get_household, api::create_household,
+        api::list_households, api::get_household, api::create_household, api::update_household, api::update_building,
         api::list_residents, api::get_resident, api::create_resident, api::update_resident, api::move_out,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),

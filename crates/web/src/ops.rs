@@ -89,11 +89,18 @@ pub async fn track(State(_state): State<AppState>, request: Request, next: Next)
         .unwrap_or_else(|| "unmatched".to_owned());
     let method = request.method().to_string();
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    tracing::info!(
+        target: "weizhili::request",
+        %method,
+        route = %route,
+        status = response.status().as_u16(),
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+    );
     let status = response.status().as_u16().to_string();
     metrics::counter!("http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
         .increment(1);
     metrics::histogram!("http_request_duration_seconds", "route" => route).record(started.elapsed().as_secs_f64());
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "request");
     response
 }
 

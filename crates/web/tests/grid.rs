@@ -409,3 +409,59 @@ async fn the_api_checks_input_and_answers_with_codes() {
     assert_eq!(list["per_page"], 5);
     assert!(list["total"].as_u64().unwrap() > 5);
 }
+
+#[tokio::test]
+async fn households_and_buildings_can_be_corrected() {
+    let app = spawn_app().await;
+    app.login_as("loudongzhang").await;
+    let b1 = building_id(&app, "幸福里社区", "1栋").await;
+    let hh = grid::households(&app.db, &ListScope::Buildings(vec![b1]), None, Some(b1), 1, 1).await.unwrap().rows[0]
+        .household
+        .id;
+    let (status, page) = app.page(&format!("/households/{hh}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("修改住户信息"));
+    let r = app.post_form(&format!("/households/{hh}"), &[("status", "sold"), ("note", "房东在外地")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("住户状态只能是"));
+    let r = app.post_form(&format!("/households/{hh}"), &[("status", "rented"), ("note", "房东在外地")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&format!("/households/{hh}")).await;
+    assert!(page.contains("房东在外地") && page.contains("value=\"rented\" checked"));
+    assert_eq!(app.audit_actions("household.update").await.len(), 1);
+    // A building head does not rename buildings.
+    assert_eq!(app.page(&format!("/buildings/{b1}")).await.0, StatusCode::FORBIDDEN);
+
+    let token = app.api_token("shegong").await;
+    let (status, b) = app
+        .api_send(
+            &token,
+            Method::PUT,
+            &format!("/api/v1/buildings/{b1}"),
+            json!({"name": "1号楼", "floors": 18, "units": 3}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["name"], "1号楼");
+    let b2 = building_id(&app, "幸福里社区", "2栋").await;
+    let (status, body) =
+        app.api_send(&token, Method::PUT, &format!("/api/v1/buildings/{b2}"), json!({"name": "01栋"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "01栋 is the same building as 1号楼");
+    assert_eq!(body["error"]["code"], "building_exists");
+    let (status, h) =
+        app.api_send(&token, Method::PUT, &format!("/api/v1/households/{hh}"), json!({"status": "vacant"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h["status"], "vacant");
+}
+
+#[tokio::test]
+async fn the_persons_page_says_on_what_basis_and_by_whom_the_record_is_kept() {
+    let app = spawn_app().await;
+    app.login_as("shegong").await;
+    let id = app.resident_in("幸福里社区", "6栋").await;
+    let (_, page) = app.page(&format!("/residents/{id}")).await;
+    assert!(
+        page.contains("居委会依法履职") && page.contains("陈晓梅 登记"),
+        "demo residents are recorded by the social worker"
+    );
+}

@@ -96,6 +96,10 @@ household-vacant = Vacant (registered elsewhere)
 household-rented = Rented
 buildings-title = Courtyards and buildings
 building-new = Add a building
+household-edit = Edit household
+building-edit = Edit building
+back-to-buildings = Back to the buildings
+consent-recorded-by = recorded by { $name }
 courtyard-new = Add a courtyard
 
 gender-male = Male

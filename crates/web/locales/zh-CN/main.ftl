@@ -96,6 +96,10 @@ household-vacant = 空置（人户分离）
 household-rented = 出租
 buildings-title = 院落和楼栋
 building-new = 新增楼栋
+household-edit = 修改住户信息
+building-edit = 修改楼栋
+back-to-buildings = 返回楼栋列表
+consent-recorded-by = { $name } 登记
 courtyard-new = 新增院落
 
 gender-male = 男

@@ -20,7 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/courtyards", get(list_courtyards).post(create_courtyard))
         .route("/api/v1/buildings", get(list_buildings).post(create_building))
         .route("/api/v1/households", get(list_households).post(create_household))
-        .route("/api/v1/households/{id}", get(get_household))
+        .route("/api/v1/households/{id}", get(get_household).put(update_household))
+        .route("/api/v1/buildings/{id}", axum::routing::put(update_building))
         .route("/api/v1/residents", get(list_residents).post(create_resident))
         .route("/api/v1/residents/{id}", get(get_resident).put(update_resident))
         .route("/api/v1/residents/{id}/move-out", post(move_out))
@@ -375,4 +376,46 @@ pub async fn move_out(
     let row = visible_resident(&state, &user, parse_id(&id)?).await?;
     super::change::move_out(&state, &user, &row).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct HouseholdChangeInput {
+    /// occupied, vacant or rented.
+    pub status: String,
+    pub note: Option<String>,
+}
+
+/// Changes a household's status and note (staff, or the building's head).
+#[utoipa::path(put, path = "/api/v1/households/{id}", tag = "grid", security(("bearer" = [])), request_body = HouseholdChangeInput,
+    responses((status = 200, body = HouseholdView), (status = 403), (status = 404), (status = 422)))]
+pub async fn update_household(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<HouseholdChangeInput>,
+) -> Result<Json<HouseholdView>, AppError> {
+    let h = visible_household(&state, &user, parse_id(&id)?).await?;
+    super::change::change_household(&state, &user, &h, &input.status, input.note.as_deref()).await?;
+    get_household(State(state), user, Path(id)).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BuildingChangeInput {
+    pub name: String,
+    pub floors: Option<i32>,
+    pub units: Option<i32>,
+}
+
+/// Renames a building or corrects its floors and units (staff).
+#[utoipa::path(put, path = "/api/v1/buildings/{id}", tag = "grid", security(("bearer" = [])), request_body = BuildingChangeInput,
+    responses((status = 200, body = BuildingView), (status = 403), (status = 404), (status = 409, description = "building_exists"), (status = 422)))]
+pub async fn update_building(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<BuildingChangeInput>,
+) -> Result<Json<BuildingView>, AppError> {
+    let b = super::visible_building(&state, &user, parse_id(&id)?).await?;
+    let b = super::change::change_building(&state, &user, &b, &input.name, input.floors, input.units).await?;
+    Ok(Json(building_view(b)))
 }

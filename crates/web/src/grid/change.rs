@@ -151,3 +151,51 @@ pub async fn move_out(state: &AppState, user: &CurrentUser, row: &ResidentRow) -
     txn.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
+
+/// Changes a household's status and note (staff, or the building's head).
+pub async fn change_household(
+    state: &AppState,
+    user: &CurrentUser,
+    h: &Household,
+    status: &str,
+    note: Option<&str>,
+) -> Result<Household, AppError> {
+    user.require(Action::EditGrid, &household_place(h))?;
+    if !["occupied", "vacant", "rented"].contains(&status) {
+        return Err(AppError::invalid("bad_status", ""));
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
+        return Err(AppError::invalid("too_long", ""));
+    }
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let updated = grid::update_household(&txn, h.id, status, note).await?;
+    let entry = user.audit("household.update").object("household", h.id).community(Some(h.community_id));
+    audit::record(&txn, now, entry.detail(format!("status={status}"))).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(updated)
+}
+
+/// Renames a building or corrects its floors and units (staff).
+pub async fn change_building(
+    state: &AppState,
+    user: &CurrentUser,
+    b: &Building,
+    name: &str,
+    floors: Option<i32>,
+    units: Option<i32>,
+) -> Result<Building, AppError> {
+    user.require(Action::EditCommunityLayout, &Place::community(b.community_id))?;
+    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label", ""))?;
+    if floors.is_some_and(|f| !(1..=100).contains(&f)) || units.is_some_and(|u| !(1..=20).contains(&u)) {
+        return Err(AppError::invalid("bad_number", ""));
+    }
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let updated = grid::update_building(&txn, b.id, name.as_str(), &building_key(name.as_str()), floors, units).await?;
+    let entry = user.audit("building.update").object("building", b.id).community(Some(b.community_id));
+    audit::record(&txn, now, entry.detail(name.as_str().to_owned())).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(updated)
+}

@@ -50,6 +50,8 @@ pub struct ResidentView {
     pub note: Option<String>,
     pub consent_basis: Option<String>,
     pub consent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who recorded the legal basis (display name); only on a single resident's view.
+    pub consent_recorded_by: Option<String>,
     pub moved_out: bool,
 }
 
@@ -80,6 +82,7 @@ impl ResidentView {
             note: r.note.clone().filter(|_| unmasked),
             consent_basis: r.consent_basis.clone(),
             consent_at: r.consent_at,
+            consent_recorded_by: None,
             moved_out: r.moved_out_at.is_some(),
         }
     }
@@ -152,7 +155,10 @@ pub async fn view_resident(
     let place = resident_place(row);
     let unmasked = user.can(Action::ViewPersonal, &place);
     let sensitive = user.can(Action::ViewSensitiveTags, &place);
-    let view = ResidentView::build(row, unmasked, sensitive, state.clock.this_year());
+    let mut view = ResidentView::build(row, unmasked, sensitive, state.clock.this_year());
+    if let Some(by) = row.resident.consent_recorded_by {
+        view.consent_recorded_by = weizhili_store::account::user_by_id(&state.db, by).await?.map(|u| u.display_name);
+    }
     // PIPL art. 51: access to personal information is logged. A person looking at their own household is not.
     let own = user
         .user

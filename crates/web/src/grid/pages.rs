@@ -24,8 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/residents/{id}/edit", get(edit_resident))
         .route("/residents/{id}/move-out", post(move_out))
         .route("/households", get(households).post(create_household))
-        .route("/households/{id}", get(household))
+        .route("/households/{id}", get(household).post(update_household))
         .route("/buildings", get(buildings).post(create_building))
+        .route("/buildings/{id}", get(building).post(update_building))
         .route("/courtyards", post(create_courtyard))
 }
 
@@ -488,6 +489,9 @@ struct HouseholdPage {
     household_id: i64,
     residents: Vec<ResidentView>,
     can_edit: bool,
+    statuses: Vec<Choice>,
+    note: String,
+    error: Option<String>,
 }
 
 async fn household(
@@ -497,6 +501,16 @@ async fn household(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let h = visible_household(&state, &user, parse_id(&id)?).await?;
+    household_page(&state, c, &user, h, None).await
+}
+
+async fn household_page(
+    state: &AppState,
+    c: PageCtx,
+    user: &CurrentUser,
+    h: grid::Household,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let place = household_place(&h);
     let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
     let filter =
@@ -504,19 +518,52 @@ async fn household(
     let scope = ListScope::Households(vec![h.id]);
     let this_year = state.clock.this_year();
     let rows = grid::residents(&state.db, &scope, &filter, this_year).await?;
-    let residents = rows
-        .rows
+    let sensitive = user.can(Action::ViewSensitiveTags, &place);
+    let residents = rows.rows.iter().map(|r| ResidentView::build(r, false, sensitive, this_year)).collect();
+    let statuses = ["occupied", "vacant", "rented"]
         .iter()
-        .map(|r| ResidentView::build(r, false, user.can(Action::ViewSensitiveTags, &place), this_year))
+        .map(|s| Choice { value: (*s).into(), label: c.t(&format!("household-{s}")), selected: h.status == *s })
         .collect();
-    Ok(render(&HouseholdPage {
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let mut response = render(&HouseholdPage {
         address: super::place_label(&b.name, &h.unit, &h.room),
         status_key: format!("household-{}", h.status),
         household_id: h.id,
         residents,
         can_edit: user.can(Action::EditGrid, &place),
+        statuses,
+        note: h.note.clone().unwrap_or_default(),
+        error,
         c,
-    }))
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct HouseholdChange {
+    #[serde(default)]
+    status: String,
+    note: Option<String>,
+}
+
+async fn update_household(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<HouseholdChange>,
+) -> Result<Response, AppError> {
+    let h = visible_household(&state, &user, parse_id(&id)?).await?;
+    match super::change::change_household(&state, &user, &h, &form.status, form.note.as_deref()).await {
+        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
+        Err(AppError::Invalid { code, .. }) => {
+            let message = crate::error::message(c.lang, code);
+            household_page(&state, c, &user, h, Some(message)).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 // ---- courtyards and buildings ----
@@ -589,6 +636,61 @@ async fn buildings_page(
     });
     *response.status_mut() = status;
     Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "grid/building.html")]
+struct BuildingPage {
+    c: PageCtx,
+    id: i64,
+    name: String,
+    floors: String,
+    units: String,
+    error: Option<String>,
+}
+
+async fn building(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let b = super::visible_building(&state, &user, parse_id(&id)?).await?;
+    user.require(Action::EditCommunityLayout, &Place::community(b.community_id))?;
+    let floors = b.floors.map(|f| f.to_string()).unwrap_or_default();
+    let units = b.units.map(|u| u.to_string()).unwrap_or_default();
+    Ok(render(&BuildingPage { c, id: b.id, name: b.name, floors, units, error: None }))
+}
+
+async fn update_building(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<BuildingForm>,
+) -> Result<Response, AppError> {
+    let b = super::visible_building(&state, &user, parse_id(&id)?).await?;
+    let number = |s: &str| -> Result<Option<i32>, AppError> {
+        match s.trim() {
+            "" => Ok(None),
+            n => n.parse().map(Some).map_err(|_| AppError::invalid("bad_number", "")),
+        }
+    };
+    let done = match (number(&form.floors), number(&form.units)) {
+        (Ok(floors), Ok(units)) => super::change::change_building(&state, &user, &b, &form.name, floors, units).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match done {
+        Ok(_) => Ok(Redirect::to("/buildings").into_response()),
+        Err(AppError::Invalid { code, .. } | AppError::Conflict(code)) => {
+            let error = Some(crate::error::message(c.lang, code));
+            let mut response =
+                render(&BuildingPage { c, id: b.id, name: form.name, floors: form.floors, units: form.units, error });
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
