@@ -25,6 +25,8 @@ pub struct Settings {
     pub log_format: String,
     /// tracing filter, e.g. "info" or "weizhili_web=debug".
     pub log_level: String,
+    /// Log every SQL statement and its duration.
+    pub log_sql: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             max_connections: 8,
             log_format: "text".into(),
             log_level: "info".into(),
+            log_sql: false,
         }
     }
 }
@@ -77,6 +80,7 @@ impl Settings {
             } else {
                 weizhili_store::Durability::Normal
             },
+            log_statements: self.log_sql,
         }
     }
 

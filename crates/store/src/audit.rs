@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::audit_log;
@@ -97,7 +96,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<(Vec<aud
         cond = cond.add(audit_log::Column::At.lt(to.and_utc() - chrono::Duration::hours(8)));
     }
     let query = audit_log::Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
+    let total = crate::count_of(db, query.clone(), audit_log::Column::Id).await?;
     let per_page = filter.per_page.clamp(1, 200);
     let rows = query
         .order_by_desc(audit_log::Column::Id)

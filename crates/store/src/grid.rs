@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 use weizhili_core::access::ListScope;
 use weizhili_core::grid::{AgeBand, Tag};
@@ -286,7 +286,7 @@ pub async fn households(
     if let Some(id) = building_id {
         query = query.filter(household::Column::BuildingId.eq(id));
     }
-    let total = query.clone().count(db).await?;
+    let total = crate::count_of(db, query.clone(), household::Column::Id).await?;
     let rows = query
         .order_by_asc(household::Column::BuildingId)
         .order_by_asc(household::Column::Unit)
@@ -418,10 +418,11 @@ pub async fn residents(
         }
     }
     let query = resident::Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
+    let total = crate::count_of(db, query.clone(), resident::Column::Id).await?;
+    // Building, then id: the order of the index (residents of a household are added together, so they stay
+    // together).
     let rows = query
         .order_by_asc(resident::Column::BuildingId)
-        .order_by_asc(resident::Column::HouseholdId)
         .order_by_asc(resident::Column::Id)
         .offset((page - 1) * per_page)
         .limit(per_page)

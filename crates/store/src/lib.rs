@@ -66,11 +66,13 @@ pub enum Durability {
 pub struct StoreOptions {
     pub max_connections: u32,
     pub durability: Durability,
+    /// Log every SQL statement with its duration (at info level), for finding slow pages.
+    pub log_statements: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { max_connections: 8, durability: Durability::Normal }
+        StoreOptions { max_connections: 8, durability: Durability::Normal, log_statements: false }
     }
 }
 
@@ -83,7 +85,8 @@ pub async fn connect(url: &str, options: &StoreOptions) -> Result<DatabaseConnec
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .test_before_acquire(false)
-        .sqlx_logging(false);
+        .sqlx_logging(options.log_statements)
+        .sqlx_logging_level(log::LevelFilter::Info);
     let durability = options.durability;
     opts.map_sqlx_sqlite_opts(move |o| {
         o.journal_mode(SqliteJournalMode::Wal)
@@ -143,6 +146,18 @@ pub async fn backup_sqlite(db: &DatabaseConnection, out: &std::path::Path) -> Re
     let path = out.to_string_lossy().replace('\'', "''");
     db.execute_unprepared(&format!("VACUUM INTO '{path}'")).await?;
     Ok(())
+}
+
+/// `SELECT COUNT(pk) … WHERE …` for a query: the paginator's count wraps the whole query in a subquery, which
+/// SQLite materialises (1.7 ms instead of 0.1 ms for a community's residents).
+pub(crate) async fn count_of<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    pk: impl sea_orm::ColumnTrait,
+) -> Result<u64> {
+    use sea_orm::QuerySelect;
+    let n: Option<i64> = query.select_only().column_as(pk.count(), "n").into_tuple().one(db).await?;
+    Ok(n.unwrap_or(0).max(0) as u64)
 }
 
 /// `LIKE` pattern for a substring search, with the wildcard characters of the input escaped.

@@ -66,6 +66,7 @@ async fn template() -> &'static Template {
             if let Some(admin_url) = postgres_url() {
                 let name = unique("wzl_tpl");
                 let admin = Database::connect(&admin_url).await.expect("connect to WEIZHILI_TEST_POSTGRES_URL");
+                drop_leftovers(&admin).await;
                 admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
                 admin.close().await.unwrap();
                 let db = weizhili_store::connect(&with_database(&admin_url, &name), &Default::default()).await.unwrap();
@@ -73,6 +74,7 @@ async fn template() -> &'static Template {
                 db.close().await.unwrap();
                 Template::Postgres { admin_url, name }
             } else {
+                remove_leftover_files();
                 let dir = std::env::temp_dir().join(unique("wzl_tpl"));
                 std::fs::create_dir_all(&dir).unwrap();
                 let work = dir.join("seed.db");
@@ -87,6 +89,40 @@ async fn template() -> &'static Template {
             }
         })
         .await
+}
+
+/// Drops the databases earlier test processes left behind (their names carry the process id).
+async fn drop_leftovers(admin: &sea_orm::DatabaseConnection) {
+    use sea_orm::{FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Name {
+        datname: String,
+    }
+    let sql = "SELECT datname FROM pg_database WHERE datname LIKE 'wzl\\_%'";
+    let found = Name::find_by_statement(Statement::from_string(admin.get_database_backend(), sql)).all(admin).await;
+    for Name { datname } in found.unwrap_or_default() {
+        let pid = datname.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        let alive =
+            pid.is_some_and(|p| p == std::process::id() || std::path::Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {datname}")).await;
+        }
+    }
+}
+
+/// Removes the SQLite files earlier test processes left in the temporary folder.
+fn remove_leftover_files() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("wzl_t") {
+            continue;
+        }
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// A fresh, seeded database of this test's own.

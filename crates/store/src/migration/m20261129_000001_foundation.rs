@@ -302,11 +302,37 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The lists staff use most: current residents of a community, by building. Partial, so that moved-out
+        // residents cost nothing in lists and counts.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_residents_current")
+                    .table(Residents::Table)
+                    .col(Residents::CommunityId)
+                    .col(Residents::BuildingId)
+                    .col(Residents::Id)
+                    .and_where(Expr::col(Residents::MovedOutAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        // A building head's lists: current residents of their buildings.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_residents_current_building")
+                    .table(Residents::Table)
+                    .col(Residents::BuildingId)
+                    .col(Residents::Id)
+                    .and_where(Expr::col(Residents::MovedOutAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        // No other index may start with community_id: without statistics SQLite would pick it over the partial
+        // index above and read every row (measured: 0.9 ms instead of 0.03 ms for a page of 20).
         for (name, cols) in [
-            ("ix_residents_building", vec![Residents::CommunityId, Residents::BuildingId, Residents::Id]),
             ("ix_residents_household", vec![Residents::HouseholdId]),
-            ("ix_residents_phone_tail", vec![Residents::CommunityId, Residents::PhoneTail]),
-            ("ix_residents_birth_year", vec![Residents::CommunityId, Residents::BirthYear]),
+            ("ix_residents_phone_tail", vec![Residents::PhoneTail, Residents::CommunityId]),
         ] {
             let mut index = Index::create().name(name).table(Residents::Table).to_owned();
             for col in cols {
@@ -335,8 +361,9 @@ impl MigrationTrait for Migration {
                 Index::create()
                     .name("ix_resident_tags_tag")
                     .table(ResidentTags::Table)
-                    .col(ResidentTags::CommunityId)
                     .col(ResidentTags::Tag)
+                    .col(ResidentTags::CommunityId)
+                    .col(ResidentTags::ResidentId)
                     .to_owned(),
             )
             .await?;
