@@ -65,11 +65,18 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
     pub metrics: ops::Metrics,
+    pub sessions: Arc<auth::session::SessionCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        AppState { db, clock, config: Arc::new(config), metrics: ops::Metrics::install() }
+        AppState {
+            db,
+            clock,
+            config: Arc::new(config),
+            metrics: ops::Metrics::install(),
+            sessions: Arc::new(auth::session::SessionCache::default()),
+        }
     }
 }
 

@@ -118,5 +118,6 @@ async fn reset_password(
     )
     .await?;
     txn.commit().await.map_err(weizhili_store::StoreError::from)?;
+    state.sessions.forget_user(target.id);
     page(&state, c, &user, Some((target.login, password))).await
 }

@@ -167,12 +167,22 @@ async fn staff_reset_a_residents_password_and_it_is_audited() {
     assert!(body.contains("jumin2"));
     assert!(!body.contains("shegong2"), "staff of another community is not listed");
     let jumin = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let signed_in = crate::helpers::TestApp {
+        client: new_client(),
+        csrf: Default::default(),
+        addr: app.addr.clone(),
+        db: app.db.clone(),
+        db_url: app.db_url.clone(),
+        clock: app.clock.clone(),
+    };
+    signed_in.login_as("jumin").await;
     let r = app.post_form(&format!("/users/{}/reset-password", jumin.id), &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body = r.text().await.unwrap();
     let at = body.find("id=\"new-password\">").unwrap() + "id=\"new-password\">".len();
     let new_password = body[at..at + 10].to_owned();
     assert_eq!(app.audit_actions("password.reset").await.len(), 1);
+    assert_eq!(signed_in.get("/residents").await.status(), StatusCode::SEE_OTHER, "a reset ends the person's sessions");
 
     let resident = crate::helpers::TestApp {
         client: new_client(),

@@ -179,6 +179,7 @@ async fn start_session(state: &AppState, user: &User, ip: &str) -> Result<String
 async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     if let Some((hash, _)) = &user.session {
         account::delete_session(&state.db, hash).await?;
+        state.sessions.forget(hash);
     }
     audit::record(&state.db, state.clock.now(), user.audit("logout")).await?;
     let mut response = Redirect::to("/login").into_response();
@@ -300,8 +301,10 @@ pub async fn api_logout(State(state): State<AppState>, user: CurrentUser) -> Res
     let now = state.clock.now();
     if let Some(hash) = &user.token_hash {
         account::revoke_token(&state.db, hash, now).await?;
+        state.sessions.forget(hash);
     } else if let Some((hash, _)) = &user.session {
         account::delete_session(&state.db, hash).await?;
+        state.sessions.forget(hash);
     }
     audit::record(&state.db, now, user.audit("logout")).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)

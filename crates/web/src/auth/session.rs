@@ -53,6 +53,71 @@ impl CurrentUser {
     }
 }
 
+/// What a session or token stands for, as loaded from the database.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    user: User,
+    grants: Vec<weizhili_core::access::Grant>,
+    /// The session's CSRF token; `None` for an API token.
+    csrf: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Cached {
+    fn into_user(self, hash: String, csrf: Option<String>, ip: &str) -> CurrentUser {
+        let is_session = csrf.is_some();
+        CurrentUser {
+            actor: Actor { user_id: self.user.id, grants: self.grants },
+            user: self.user,
+            session: csrf.map(|c| (hash.clone(), c)),
+            token_hash: (!is_session).then_some(hash),
+            ip: ip.to_owned(),
+        }
+    }
+}
+
+/// A few seconds' memory of sessions and tokens, so that a page does not spend three of its queries on who is
+/// asking. Signing out, a password reset and a revoked token forget at once in this process; with several
+/// instances, another instance may honour a session for up to [`SessionCache::TTL`] after it ended there.
+#[derive(Debug, Default)]
+pub struct SessionCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Cached)>>,
+}
+
+impl SessionCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(15);
+    const MAX_ENTRIES: usize = 20_000;
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, Cached)>> {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, hash: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Cached> {
+        let entries = self.lock();
+        let (at, cached) = entries.get(hash)?;
+        let fresh = at.elapsed() < Self::TTL && cached.expires_at.is_none_or(|e| e > now);
+        fresh.then(|| cached.clone())
+    }
+
+    fn put(&self, hash: &str, cached: Cached) {
+        let mut entries = self.lock();
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(hash.to_owned(), (std::time::Instant::now(), cached));
+    }
+
+    /// Forgets one session or token (sign-out, revocation).
+    pub fn forget(&self, hash: &str) {
+        self.lock().remove(hash);
+    }
+
+    /// Forgets every session and token of a user (password reset, role change).
+    pub fn forget_user(&self, user_id: i64) {
+        self.lock().retain(|_, (_, c)| c.user.id != user_id);
+    }
+}
+
 /// The CSRF token of an anonymous visitor (double-submit cookie), set by [`load_user`].
 #[derive(Debug, Clone)]
 pub struct AnonCsrf(pub String);
@@ -75,39 +140,41 @@ pub async fn load_user(State(state): State<AppState>, mut request: Request, next
         .map(|t| sha256_hex(t.trim()));
     let mut current = None;
     if let Some(hash) = bearer {
-        if let Ok(Some(user)) = account::token_user(&state.db, &hash).await
+        current = state.sessions.get(&hash, now).map(|c| c.into_user(hash.clone(), None, &ip));
+        if current.is_none()
+            && let Ok(Some(user)) = account::token_user(&state.db, &hash).await
             && let Ok(grants) = account::grants_of(&state.db, user.id).await
         {
-            current = Some(CurrentUser {
-                actor: Actor { user_id: user.id, grants },
-                user,
-                session: None,
-                token_hash: Some(hash),
-                ip: ip.clone(),
-            });
+            let cached = Cached { user, grants, csrf: None, expires_at: None };
+            state.sessions.put(&hash, cached.clone());
+            current = Some(cached.into_user(hash, None, &ip));
         }
     } else if let Some(token) = cookie(headers, SESSION_COOKIE) {
         let hash = sha256_hex(&token);
-        match account::session_user(&state.db, &hash, now).await {
-            Ok(Some((session, user))) => {
-                if now - session.last_seen_at > chrono::Duration::minutes(10) {
-                    let expires = now + chrono::Duration::hours(state.config.session_hours);
-                    if let Err(e) = account::touch_session(&state.db, &hash, now, expires).await {
-                        tracing::warn!(error = %e, "could not extend a session");
+        current = state.sessions.get(&hash, now).map(|c| {
+            let csrf = c.csrf.clone();
+            c.into_user(hash.clone(), csrf, &ip)
+        });
+        if current.is_none() {
+            match account::session_user(&state.db, &hash, now).await {
+                Ok(Some((session, user))) => {
+                    let mut expires_at = session.expires_at;
+                    if now - session.last_seen_at > chrono::Duration::minutes(10) {
+                        expires_at = now + chrono::Duration::hours(state.config.session_hours);
+                        if let Err(e) = account::touch_session(&state.db, &hash, now, expires_at).await {
+                            tracing::warn!(error = %e, "could not extend a session");
+                        }
+                    }
+                    if let Ok(grants) = account::grants_of(&state.db, user.id).await {
+                        let csrf = Some(session.csrf);
+                        let cached = Cached { user, grants, csrf: csrf.clone(), expires_at: Some(expires_at) };
+                        state.sessions.put(&hash, cached.clone());
+                        current = Some(cached.into_user(hash, csrf, &ip));
                     }
                 }
-                if let Ok(grants) = account::grants_of(&state.db, user.id).await {
-                    current = Some(CurrentUser {
-                        actor: Actor { user_id: user.id, grants },
-                        user,
-                        session: Some((hash, session.csrf)),
-                        token_hash: None,
-                        ip: ip.clone(),
-                    });
-                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "session lookup failed"),
             }
-            Ok(None) => {}
-            Err(e) => tracing::error!(error = %e, "session lookup failed"),
         }
     }
     let mut new_anon_cookie = None;
