@@ -33,7 +33,7 @@ echo "| page | path | req/s | p99 |"
 echo "|---|---|---|---|"
 run "health check (one SELECT 1)" /healthz "X-Bench: 1"
 run "login page (no database)" /login "X-Bench: 1"
-run "staff resident list, 20 rows (session, 7 queries)" "/residents" "Cookie: wzl_session=$SESSION"
+run "staff resident list, 20 rows (6 queries)" "/residents" "Cookie: wzl_session=$SESSION"
 run "staff list filtered by building" "/residents?building=3" "Cookie: wzl_session=$SESSION"
 run "JSON resident list, 50 rows (bearer token)" "/api/v1/residents" "Authorization: Bearer $TOKEN"
 echo
