@@ -100,6 +100,14 @@ pub async fn create_courtyard(
     .map_err(|e| StoreError::on_unique(e, "courtyard_exists"))
 }
 
+/// Renames a courtyard; a name another courtyard of the community has is a conflict.
+pub async fn rename_courtyard(db: &impl ConnectionTrait, id: i64, name: &str) -> Result<Courtyard> {
+    let current = courtyard::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+    let mut model: courtyard::ActiveModel = current.into();
+    model.name = Set(name.trim().to_owned());
+    model.update(db).await.map_err(|e| StoreError::on_unique(e, "courtyard_exists"))
+}
+
 pub async fn courtyards(db: &impl ConnectionTrait, community_id: i64) -> Result<Vec<Courtyard>> {
     Ok(courtyard::Entity::find()
         .filter(courtyard::Column::CommunityId.eq(community_id))

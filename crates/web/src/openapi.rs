@@ -20,7 +20,7 @@ use crate::page::{PageCtx, render};
         `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`."),
     paths(
         login::api_login, login::api_logout, login::api_me,
-        api::list_courtyards, api::create_courtyard, api::list_buildings, api::create_building,
+        api::list_courtyards, api::create_courtyard, api::rename_courtyard, api::list_buildings, api::create_building,
         api::list_households, api::get_household, api::create_household, api::update_household, api::update_building,
         api::list_residents, api::get_resident, api::create_resident, api::update_resident, api::move_out,
     ),

@@ -108,7 +108,8 @@ fn nav_for(u: &CurrentUser) -> Vec<NavItem> {
     }
     let home = u.community_id().map(Place::community);
     let can_here = |action| u.actor.is_admin() || home.as_ref().is_some_and(|p| u.can(action, p));
-    if can_here(Action::ImportRoster) {
+    // The roster belongs to one community: platform admins, who have none, do not import.
+    if home.as_ref().is_some_and(|p| u.can(Action::ImportRoster, p)) {
         nav.push(NavItem { href: "/roster", key: "nav-roster" });
     }
     if can_here(Action::ManageUsers) {

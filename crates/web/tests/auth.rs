@@ -223,3 +223,24 @@ async fn pages_carry_security_headers() {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
 }
+
+#[tokio::test]
+async fn staff_read_the_audit_log_filtered_by_person_action_and_date() {
+    let app = spawn_app().await;
+    app.page("/login").await;
+    app.post_form("/login", &[("login", "jumin"), ("password", "wrong-pass")]).await;
+    app.login_as("shegong").await;
+    let (status, page) = app.page("/audit?action=login_failed").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("共 1 条") && page.contains(">jumin<"), "{page}");
+    let (_, page) = app.page("/audit?login=shegong&action=login").await;
+    assert!(page.contains("共 1 条"));
+    // 2026-06-01 10:00 Beijing time is the test's "now".
+    let (_, page) = app.page("/audit?from=2026-06-01&to=2026-06-01").await;
+    assert!(page.contains("共 2 条"), "both entries are of that day");
+    let (_, page) = app.page("/audit?from=2026-06-02").await;
+    assert!(page.contains("共 0 条"));
+    let (status, page) = app.page("/audit?from=yesterday").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("日期格式不对"));
+}

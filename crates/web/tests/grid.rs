@@ -452,6 +452,17 @@ async fn households_and_buildings_can_be_corrected() {
         app.api_send(&token, Method::PUT, &format!("/api/v1/households/{hh}"), json!({"status": "vacant"})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h["status"], "vacant");
+    let yards = grid::courtyards(&app.db, community_id(&app, "幸福里社区").await).await.unwrap();
+    let path = format!("/api/v1/courtyards/{}", yards[0].id);
+    let (status, renamed) = app.api_send(&token, Method::PUT, &path, json!({"name": "东园"})).await;
+    assert_eq!((status, renamed["name"].as_str()), (StatusCode::OK, Some("东园")));
+    let (status, _) = app.api_send(&token, Method::PUT, &path, json!({"name": yards[1].name})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "two courtyards of one name");
+    app.login_as("shegong").await;
+    app.page("/buildings").await;
+    let r = app.post_form(&format!("/courtyards/{}", yards[0].id), &[("name", "东苑")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.audit_actions("courtyard.update").await.len(), 2);
 }
 
 #[tokio::test]

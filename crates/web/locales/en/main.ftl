@@ -100,6 +100,7 @@ household-edit = Edit household
 building-edit = Edit building
 back-to-buildings = Back to the buildings
 consent-recorded-by = recorded by { $name }
+courtyards-rename = Rename courtyards
 courtyard-new = Add a courtyard
 
 gender-male = Male

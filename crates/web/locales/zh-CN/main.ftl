@@ -100,6 +100,7 @@ household-edit = 修改住户信息
 building-edit = 修改楼栋
 back-to-buildings = 返回楼栋列表
 consent-recorded-by = { $name } 登记
+courtyards-rename = 修改院落名称
 courtyard-new = 新增院落
 
 gender-male = 男

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/households", get(list_households).post(create_household))
         .route("/api/v1/households/{id}", get(get_household).put(update_household))
         .route("/api/v1/buildings/{id}", axum::routing::put(update_building))
+        .route("/api/v1/courtyards/{id}", axum::routing::put(rename_courtyard))
         .route("/api/v1/residents", get(list_residents).post(create_resident))
         .route("/api/v1/residents/{id}", get(get_resident).put(update_resident))
         .route("/api/v1/residents/{id}/move-out", post(move_out))
@@ -418,4 +419,17 @@ pub async fn update_building(
     let b = super::visible_building(&state, &user, parse_id(&id)?).await?;
     let b = super::change::change_building(&state, &user, &b, &input.name, input.floors, input.units).await?;
     Ok(Json(building_view(b)))
+}
+
+/// Renames a courtyard (staff).
+#[utoipa::path(put, path = "/api/v1/courtyards/{id}", tag = "grid", security(("bearer" = [])), request_body = NewCourtyardInput,
+    responses((status = 200, body = CourtyardView), (status = 403), (status = 404), (status = 409, description = "courtyard_exists"), (status = 422)))]
+pub async fn rename_courtyard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<NewCourtyardInput>,
+) -> Result<Json<CourtyardView>, AppError> {
+    let y = super::change::rename_courtyard(&state, &user, parse_id(&id)?, &input.name).await?;
+    Ok(Json(CourtyardView { id: y.id, community_id: y.community_id, name: y.name }))
 }

@@ -199,3 +199,23 @@ pub async fn change_building(
     txn.commit().await.map_err(StoreError::from)?;
     Ok(updated)
 }
+
+/// Renames a courtyard of the user's community (staff).
+pub async fn rename_courtyard(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    name: &str,
+) -> Result<Courtyard, AppError> {
+    let cid = layout_community(user)?;
+    let courtyard =
+        grid::courtyard(&state.db, id).await?.filter(|y| y.community_id == cid).ok_or(AppError::NotFound)?;
+    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label", ""))?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let renamed = grid::rename_courtyard(&txn, courtyard.id, name.as_str()).await?;
+    let entry = user.audit("courtyard.update").object("courtyard", courtyard.id).detail(name.as_str().to_owned());
+    audit::record(&txn, now, entry).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(renamed)
+}

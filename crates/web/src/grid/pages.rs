@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/buildings", get(buildings).post(create_building))
         .route("/buildings/{id}", get(building).post(update_building))
         .route("/courtyards", post(create_courtyard))
+        .route("/courtyards/{id}", post(rename_courtyard))
 }
 
 /// An id in a path; anything that is not a number is a page that does not exist.
@@ -706,6 +707,17 @@ async fn create_courtyard(
     Form(form): Form<CourtyardForm>,
 ) -> Result<Response, AppError> {
     let done = super::change::add_courtyard(&state, &user, &form.name).await.map(|_| ());
+    after_layout_change(&state, c, &user, done).await
+}
+
+async fn rename_courtyard(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<CourtyardForm>,
+) -> Result<Response, AppError> {
+    let done = super::change::rename_courtyard(&state, &user, parse_id(&id)?, &form.name).await.map(|_| ());
     after_layout_change(&state, c, &user, done).await
 }
 
