@@ -149,6 +149,13 @@ pub enum Action {
     ViewAudit,
     /// List accounts and reset their passwords.
     ManageUsers,
+    /// Submit a micro-wish for a household: the resident for their own, staff and building heads on someone's
+    /// behalf (a proxy entry from the wish box, the smiley wall or a visit).
+    SubmitWish,
+    /// Publish or reject submitted wishes, revoke claims, close and confirm on a wisher's behalf.
+    ReviewWish,
+    /// Claim a published wish and work on it.
+    ClaimWish,
 }
 
 /// What rows of a list an actor may see, for the store to turn into a filter.
@@ -218,9 +225,9 @@ fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Admin | Role::Staff => true,
-        Role::BuildingHead => matches!(action, ViewGrid | EditGrid | ViewPersonal),
-        Role::Resident => matches!(action, ViewGrid | ViewPersonal),
-        Role::GroupLeader | Role::Volunteer => false,
+        Role::BuildingHead => matches!(action, ViewGrid | EditGrid | ViewPersonal | SubmitWish | ClaimWish),
+        Role::Resident => matches!(action, ViewGrid | ViewPersonal | SubmitWish),
+        Role::GroupLeader | Role::Volunteer => matches!(action, ClaimWish),
     }
 }
 
@@ -241,7 +248,8 @@ fn grant_allows(grant: &Grant, action: Action, place: &Place) -> bool {
                 && place.household_id.is_some()
                 && grant.scope_id == place.household_id
         }
-        ScopeKind::Group => false,
+        // A group leader acts for their group's community, and only in ways their role allows there.
+        ScopeKind::Group => grant.community_id == Some(place.community_id) && action == Action::ClaimWish,
     }
 }
 
@@ -328,6 +336,37 @@ mod tests {
     fn the_widest_scope_wins_in_lists() {
         let a = actor(&[(Role::Resident, Some(4), Some(C1)), (Role::Staff, Some(C1), Some(C1))]);
         assert_eq!(a.list_scope(Action::ViewGrid), ListScope::Communities(vec![C1]));
+    }
+
+    #[test]
+    fn wishes_are_submitted_for_a_household_reviewed_by_staff_and_claimed_by_helpers() {
+        let resident = actor(&[(Role::Resident, Some(4), Some(C1))]);
+        assert!(resident.can(Action::SubmitWish, &Place::household(C1, 3, 4)));
+        assert!(!resident.can(Action::SubmitWish, &Place::household(C1, 3, 5)));
+        assert!(!resident.can(Action::ClaimWish, &Place::community(C1)));
+        assert!(!resident.can(Action::ReviewWish, &Place::community(C1)));
+        let volunteer = actor(&[(Role::Volunteer, Some(C1), Some(C1))]);
+        assert!(volunteer.can(Action::ClaimWish, &Place::building(C1, 3)));
+        assert!(!volunteer.can(Action::ClaimWish, &Place::building(C2, 30)));
+        assert!(!volunteer.can(Action::SubmitWish, &Place::household(C1, 3, 4)));
+        let head = actor(&[(Role::BuildingHead, Some(3), Some(C1))]);
+        assert!(head.can(Action::SubmitWish, &Place::household(C1, 3, 4)));
+        assert!(!head.can(Action::SubmitWish, &Place::household(C1, 5, 9)));
+        assert!(!head.can(Action::ReviewWish, &Place::building(C1, 3)));
+        let staff = actor(&[(Role::Staff, Some(C1), Some(C1))]);
+        assert!(staff.can(Action::ReviewWish, &Place::community(C1)));
+        assert!(!staff.can(Action::ReviewWish, &Place::community(C2)));
+        let leader = Actor {
+            user_id: 9,
+            grants: vec![Grant {
+                role: Role::GroupLeader,
+                scope_kind: ScopeKind::Group,
+                scope_id: Some(1),
+                community_id: Some(C1),
+            }],
+        };
+        assert!(leader.can(Action::ClaimWish, &Place::community(C1)));
+        assert!(!leader.can(Action::ViewGrid, &Place::community(C1)));
     }
 
     #[test]

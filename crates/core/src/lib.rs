@@ -8,3 +8,4 @@ pub mod access;
 pub mod clock;
 pub mod grid;
 pub mod roster;
+pub mod wish;

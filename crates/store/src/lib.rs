@@ -13,6 +13,7 @@ pub mod entity;
 pub mod grid;
 pub mod migration;
 pub mod roster;
+pub mod wish;
 
 use std::time::Duration;
 

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod ops;
 pub mod page;
 pub mod users;
+pub mod wish;
 
 use std::sync::Arc;
 
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(grid::routes())
         .merge(audit::routes())
         .merge(users::routes())
+        .merge(wish::routes())
         .merge(openapi::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::guard))

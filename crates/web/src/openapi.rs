@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::auth::login;
 use crate::grid::{api, forms};
 use crate::page::{PageCtx, render};
+use crate::wish;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,10 +24,13 @@ use crate::page::{PageCtx, render};
         api::list_courtyards, api::create_courtyard, api::rename_courtyard, api::list_buildings, api::create_building,
         api::list_households, api::get_household, api::create_household, api::update_household, api::update_building,
         api::list_residents, api::get_resident, api::create_resident, api::update_resident, api::move_out,
+        wish::api::list_wishes, wish::api::submit_wish, wish::api::get_wish, wish::api::act, wish::api::list_updates,
+        wish::api::add_note, wish::api::wall,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign in and out"), (name = "grid", description = "Courtyards, buildings, households, residents")),
+    tags((name = "auth", description = "Sign in and out"), (name = "grid", description = "Courtyards, buildings, households, residents"),
+        (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall")),
 )]
 pub struct ApiDoc;
 

@@ -11,3 +11,4 @@ mod grid;
 mod matrix;
 mod ops;
 mod roster;
+mod wish;

@@ -45,6 +45,7 @@ async fn every_route_answers_each_role_as_the_policy_says() {
     let (res1, hh1, b1, heping_res, yard) = ids(&app).await;
     let jumin = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
     let own = jumin.resident_id.unwrap();
+    let community = weizhili_store::grid::community_by_name(&app.db, "幸福里社区").await.unwrap().unwrap().id;
     let page = |path: &str, expect: [u16; 8]| Row { method: Method::GET, path: path.to_owned(), body: None, expect };
     //                                       anon admin shegong shegong2 head volunteer jumin jumin2
     let rows = vec![
@@ -74,6 +75,9 @@ async fn every_route_answers_each_role_as_the_policy_says() {
         page("/api/v1/residents", [401, 200, 200, 200, 200, 200, 200, 200]),
         page(&format!("/api/v1/residents/{res1}"), [401, 200, 200, 404, 200, 404, 404, 404]),
         page(&format!("/api/v1/residents/{heping_res}"), [401, 200, 404, 200, 404, 404, 404, 404]),
+        page("/api/v1/wishes", [401, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/api/v1/wall/{community}"), [200, 200, 200, 200, 200, 200, 200, 200]),
+        page("/api/v1/wall/999999", [404, 404, 404, 404, 404, 404, 404, 404]),
         Row {
             method: Method::PUT,
             path: format!("/api/v1/residents/{res1}"),

@@ -12,3 +12,6 @@ pub mod resident_tag;
 pub mod role_grant;
 pub mod session;
 pub mod user;
+pub mod wish;
+pub mod wish_claim;
+pub mod wish_update;

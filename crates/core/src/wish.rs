@@ -1,0 +1,985 @@
+//! Micro-wishes (微心愿): the lifecycle of a wish and the small values it is made of.
+//!
+//! A resident's wish arrives online, from the wish box at the gate (心愿箱), the smiley wall (笑脸墙) or a home
+//! visit (入户走访); staff publish or reject it; a helper claims it from the public wall and fulfils it; the wisher
+//! confirms and thanks. [`transition`] is the one place that says which moves are allowed:
+//!
+//! | from        | action     | to          | who / why                                                  |
+//! |-------------|------------|-------------|------------------------------------------------------------|
+//! | `submitted` | `publish`  | `published` | staff put it on the wall                                   |
+//! | `submitted` | `reject`   | `rejected`  | staff decline it (with a reason, kept by the store)        |
+//! | `submitted` | `withdraw` | `withdrawn` | the wisher takes it back before review                     |
+//! | `published` | `claim`    | `claimed`   | a helper takes it on                                       |
+//! | `published` | `withdraw` | `withdrawn` | the wisher takes it back before anyone claims              |
+//! | `claimed`   | `release`  | `published` | the claimant gives it back                                 |
+//! | `claimed`   | `revoke`   | `published` | staff take it back from the claimant                       |
+//! | `claimed`   | `lapse`    | `published` | no first contact in time (see [`lapse_due`])               |
+//! | `claimed`   | `fulfil`   | `fulfilled` | the claimant has done it                                   |
+//! | `fulfilled` | `confirm`  | `confirmed` | the wisher confirms (and may rate and thank)               |
+//! | `fulfilled` | `close`    | `closed`    | staff close it, never confirmed, after 14 days ([`closable`]) |
+//!
+//! Every other pair is refused with a [`WishError`] whose [`WishError::code`] says why (see [`transition`] for
+//! which code each refusal gets). Who may take an action is `access`'s business; when a deadline has passed is
+//! [`lapse_due`]'s and [`closable`]'s. This module does no I/O and reads no clock: callers pass `now` in.
+
+use std::fmt;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::grid::normalize_text;
+
+/// Why a wish action or a piece of wish input was refused. [`WishError::code`] is the stable key the web layer
+/// localises by; the `Display` text is a plain Chinese fallback. The lifecycle refusals carry the status the wish
+/// was in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WishError {
+    /// The action needs a published wish (claim; withdraw once claimed).
+    #[error("这个心愿现在不是待认领状态（{}）", .0.zh())]
+    NotPublished(WishStatus),
+    /// Someone else has already claimed the wish.
+    #[error("这个心愿已经有人认领了")]
+    AlreadyClaimed,
+    /// The action needs a claimed wish (release, revoke, lapse, fulfil).
+    #[error("这个心愿现在不是已认领状态（{}）", .0.zh())]
+    NotClaimed(WishStatus),
+    /// The action needs a wish waiting for review (publish, reject).
+    #[error("这个心愿已经审核过了（{}）", .0.zh())]
+    NotSubmitted(WishStatus),
+    /// The action needs a fulfilled wish (confirm, close).
+    #[error("这个心愿还没有实现（{}）", .0.zh())]
+    NotFulfilled(WishStatus),
+    /// The wish is rejected, confirmed, withdrawn or closed: nothing more can happen to it.
+    #[error("这个心愿已经结束了（{}）", .0.zh())]
+    Finished(WishStatus),
+    /// A title that is shorter than 2 or longer than 40 characters, or holds control characters.
+    #[error("心愿标题要有 2 到 40 个字")]
+    BadTitle,
+    /// A description longer than 1000 characters, or holding control characters other than line breaks and tabs.
+    #[error("心愿描述最多 1000 个字")]
+    BadDescription,
+    /// Not a rating from 1 to 5; carries the input as given.
+    #[error("满意度要在 1 到 5 之间（{0}）")]
+    BadSatisfaction(String),
+    /// Not one of the status codes; carries the input as given.
+    #[error("不认识的心愿状态（{0}）")]
+    BadStatus(String),
+    /// Not one of the action codes; carries the input as given.
+    #[error("不认识的心愿操作（{0}）")]
+    BadAction(String),
+    /// Not one of the category codes; carries the input as given.
+    #[error("不认识的心愿类别（{0}）")]
+    BadCategory(String),
+    /// Not one of the source codes; carries the input as given.
+    #[error("不认识的心愿来源（{0}）")]
+    BadSource(String),
+}
+
+impl WishError {
+    /// Stable snake_case code, the key of the localised message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WishError::NotPublished(_) => "wish_not_published",
+            WishError::AlreadyClaimed => "wish_already_claimed",
+            WishError::NotClaimed(_) => "wish_not_claimed",
+            WishError::NotSubmitted(_) => "wish_not_submitted",
+            WishError::NotFulfilled(_) => "wish_not_fulfilled",
+            WishError::Finished(_) => "wish_finished",
+            WishError::BadTitle => "bad_wish_title",
+            WishError::BadDescription => "bad_wish_description",
+            WishError::BadSatisfaction(_) => "bad_satisfaction",
+            WishError::BadStatus(_) => "bad_wish_status",
+            WishError::BadAction(_) => "bad_wish_action",
+            WishError::BadCategory(_) => "bad_wish_category",
+            WishError::BadSource(_) => "bad_wish_source",
+        }
+    }
+}
+
+/// Finds the value among `all` whose code matches `input` (normalised, case-insensitive).
+fn parse_code<T: Copy>(all: &[T], as_str: fn(T) -> &'static str, input: &str) -> Option<T> {
+    let code = normalize_text(input);
+    all.iter().copied().find(|value| as_str(*value).eq_ignore_ascii_case(&code))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status and action
+
+/// Where a wish is in its life. `rejected`, `confirmed`, `withdrawn` and `closed` are final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WishStatus {
+    /// Waiting for staff to review it (待审核).
+    Submitted,
+    /// On the wall, waiting for a helper (待认领).
+    Published,
+    /// Declined by staff (未通过). Final.
+    Rejected,
+    /// A helper has taken it on (已认领).
+    Claimed,
+    /// The helper has done it; waiting for the wisher to confirm (已实现).
+    Fulfilled,
+    /// The wisher confirmed (已确认). Final.
+    Confirmed,
+    /// The wisher took it back (已撤回). Final.
+    Withdrawn,
+    /// Closed by staff after the wisher did not confirm in time (已关闭). Final.
+    Closed,
+}
+
+impl WishStatus {
+    pub const ALL: [WishStatus; 8] = [
+        WishStatus::Submitted,
+        WishStatus::Published,
+        WishStatus::Rejected,
+        WishStatus::Claimed,
+        WishStatus::Fulfilled,
+        WishStatus::Confirmed,
+        WishStatus::Withdrawn,
+        WishStatus::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WishStatus::Submitted => "submitted",
+            WishStatus::Published => "published",
+            WishStatus::Rejected => "rejected",
+            WishStatus::Claimed => "claimed",
+            WishStatus::Fulfilled => "fulfilled",
+            WishStatus::Confirmed => "confirmed",
+            WishStatus::Withdrawn => "withdrawn",
+            WishStatus::Closed => "closed",
+        }
+    }
+
+    /// Parses a code (`submitted`, …), case-insensitive.
+    pub fn parse(code: &str) -> Result<WishStatus, WishError> {
+        parse_code(&WishStatus::ALL, WishStatus::as_str, code)
+            .ok_or_else(|| WishError::BadStatus(code.trim().to_owned()))
+    }
+
+    /// The Chinese label shown in the UI.
+    pub fn zh(self) -> &'static str {
+        match self {
+            WishStatus::Submitted => "待审核",
+            WishStatus::Published => "待认领",
+            WishStatus::Rejected => "未通过",
+            WishStatus::Claimed => "已认领",
+            WishStatus::Fulfilled => "已实现",
+            WishStatus::Confirmed => "已确认",
+            WishStatus::Withdrawn => "已撤回",
+            WishStatus::Closed => "已关闭",
+        }
+    }
+
+    /// Whether something can still happen to the wish (it is not rejected, confirmed, withdrawn or closed).
+    pub fn is_open(self) -> bool {
+        !matches!(self, WishStatus::Rejected | WishStatus::Confirmed | WishStatus::Withdrawn | WishStatus::Closed)
+    }
+
+    /// Whether the public wall shows the wish: published, claimed, fulfilled and confirmed ones are; wishes under
+    /// review, rejected, withdrawn or closed never are.
+    pub fn on_wall(self) -> bool {
+        matches!(self, WishStatus::Published | WishStatus::Claimed | WishStatus::Fulfilled | WishStatus::Confirmed)
+    }
+
+    /// The actions [`transition`] allows from this status, in [`WishAction::ALL`] order (for the buttons a page
+    /// offers; whether the user may press them is `access`'s question).
+    pub fn allowed_actions(self) -> impl Iterator<Item = WishAction> {
+        WishAction::ALL.into_iter().filter(move |action| transition(self, *action).is_ok())
+    }
+}
+
+/// Something done to a wish that may change its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WishAction {
+    /// Staff put a submitted wish on the wall.
+    Publish,
+    /// Staff decline a submitted wish.
+    Reject,
+    /// A helper takes on a published wish.
+    Claim,
+    /// The claimant gives the wish back.
+    Release,
+    /// Staff take the wish back from the claimant.
+    Revoke,
+    /// The claimant made no first contact in time (see [`lapse_due`]).
+    Lapse,
+    /// The claimant has done it.
+    Fulfil,
+    /// The wisher confirms a fulfilled wish.
+    Confirm,
+    /// The wisher takes the wish back, before anyone claims it.
+    Withdraw,
+    /// Staff close a fulfilled wish the wisher never confirmed (see [`closable`]).
+    Close,
+}
+
+impl WishAction {
+    pub const ALL: [WishAction; 10] = [
+        WishAction::Publish,
+        WishAction::Reject,
+        WishAction::Claim,
+        WishAction::Release,
+        WishAction::Revoke,
+        WishAction::Lapse,
+        WishAction::Fulfil,
+        WishAction::Confirm,
+        WishAction::Withdraw,
+        WishAction::Close,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WishAction::Publish => "publish",
+            WishAction::Reject => "reject",
+            WishAction::Claim => "claim",
+            WishAction::Release => "release",
+            WishAction::Revoke => "revoke",
+            WishAction::Lapse => "lapse",
+            WishAction::Fulfil => "fulfil",
+            WishAction::Confirm => "confirm",
+            WishAction::Withdraw => "withdraw",
+            WishAction::Close => "close",
+        }
+    }
+
+    /// Parses a code (`publish`, …), case-insensitive.
+    pub fn parse(code: &str) -> Result<WishAction, WishError> {
+        parse_code(&WishAction::ALL, WishAction::as_str, code)
+            .ok_or_else(|| WishError::BadAction(code.trim().to_owned()))
+    }
+
+    /// The Chinese label shown in the UI (a button, a line of the wish's story).
+    pub fn zh(self) -> &'static str {
+        match self {
+            WishAction::Publish => "发布",
+            WishAction::Reject => "不予通过",
+            WishAction::Claim => "认领",
+            WishAction::Release => "放弃认领",
+            WishAction::Revoke => "收回认领",
+            WishAction::Lapse => "超时未联系",
+            WishAction::Fulfil => "实现",
+            WishAction::Confirm => "确认",
+            WishAction::Withdraw => "撤回",
+            WishAction::Close => "关闭",
+        }
+    }
+}
+
+/// The status a wish moves to when `action` is taken in status `from`, or why it may not be taken.
+///
+/// The allowed moves are the table in the module docs. A refusal's code is chosen by this rule, first match wins:
+/// 1. `from` is final (rejected, confirmed, withdrawn, closed): `wish_finished`, whatever the action; the useful
+///    news is that the wish is over, not which status the action would have needed.
+/// 2. `claim` on a claimed wish: `wish_already_claimed` (the usual case: two helpers race for one wish).
+/// 3. Otherwise the code names the status the action needs: `publish`/`reject` → `wish_not_submitted`;
+///    `claim` → `wish_not_published`; `release`/`revoke`/`lapse`/`fulfil` → `wish_not_claimed`;
+///    `confirm`/`close` → `wish_not_fulfilled`; `withdraw` (allowed while submitted or published) →
+///    `wish_not_published`, since a wish can only be withdrawn before it is claimed.
+pub fn transition(from: WishStatus, action: WishAction) -> Result<WishStatus, WishError> {
+    use WishAction as A;
+    use WishStatus as S;
+    match (from, action) {
+        (S::Submitted, A::Publish) => Ok(S::Published),
+        (S::Submitted, A::Reject) => Ok(S::Rejected),
+        (S::Submitted | S::Published, A::Withdraw) => Ok(S::Withdrawn),
+        (S::Published, A::Claim) => Ok(S::Claimed),
+        (S::Claimed, A::Release | A::Revoke | A::Lapse) => Ok(S::Published),
+        (S::Claimed, A::Fulfil) => Ok(S::Fulfilled),
+        (S::Fulfilled, A::Confirm) => Ok(S::Confirmed),
+        (S::Fulfilled, A::Close) => Ok(S::Closed),
+        (from, _) if !from.is_open() => Err(WishError::Finished(from)),
+        (S::Claimed, A::Claim) => Err(WishError::AlreadyClaimed),
+        (from, A::Publish | A::Reject) => Err(WishError::NotSubmitted(from)),
+        (from, A::Claim | A::Withdraw) => Err(WishError::NotPublished(from)),
+        (from, A::Release | A::Revoke | A::Lapse | A::Fulfil) => Err(WishError::NotClaimed(from)),
+        (from, A::Confirm | A::Close) => Err(WishError::NotFulfilled(from)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deadlines
+
+/// Days a claimant has to make first contact with the wisher before the claim lapses, unless the community sets
+/// its own.
+pub const FIRST_CONTACT_DAYS_DEFAULT: i64 = 7;
+
+/// Days a wisher has to confirm a fulfilled wish before staff may close it.
+pub const CONFIRM_WITHIN_DAYS: i64 = 14;
+
+/// `start` + `days` (negative counts as 0); `None` when that lies beyond what a `DateTime` can hold.
+fn deadline(start: DateTime<Utc>, days: i64) -> Option<DateTime<Utc>> {
+    TimeDelta::try_days(days.max(0)).and_then(|delta| start.checked_add_signed(delta))
+}
+
+/// Whether a claim made at `claimed_at` should lapse at `now`: the claimant has not `contacted` the wisher and
+/// `first_contact_days` have passed (the deadline itself counts as passed). A negative `first_contact_days`
+/// counts as 0.
+pub fn lapse_due(claimed_at: DateTime<Utc>, contacted: bool, now: DateTime<Utc>, first_contact_days: i64) -> bool {
+    !contacted && deadline(claimed_at, first_contact_days).is_some_and(|due| now >= due)
+}
+
+/// Whether staff may close a wish fulfilled at `fulfilled_at` that the wisher has not confirmed: at `now`,
+/// [`CONFIRM_WITHIN_DAYS`] have passed (the deadline itself counts as passed).
+pub fn closable(fulfilled_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    deadline(fulfilled_at, CONFIRM_WITHIN_DAYS).is_some_and(|due| now >= due)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Category and source
+
+/// What kind of help a wish asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    DailyGoods,
+    Repair,
+    Companionship,
+    Learning,
+    Health,
+    Transport,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::DailyGoods,
+        Category::Repair,
+        Category::Companionship,
+        Category::Learning,
+        Category::Health,
+        Category::Transport,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::DailyGoods => "daily_goods",
+            Category::Repair => "repair",
+            Category::Companionship => "companionship",
+            Category::Learning => "learning",
+            Category::Health => "health",
+            Category::Transport => "transport",
+            Category::Other => "other",
+        }
+    }
+
+    /// Parses a code (`daily_goods`, …), case-insensitive.
+    pub fn parse(code: &str) -> Result<Category, WishError> {
+        parse_code(&Category::ALL, Category::as_str, code).ok_or_else(|| WishError::BadCategory(code.trim().to_owned()))
+    }
+
+    /// The Chinese label shown in the UI.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Category::DailyGoods => "生活物资",
+            Category::Repair => "维修",
+            Category::Companionship => "陪伴",
+            Category::Learning => "学习",
+            Category::Health => "健康",
+            Category::Transport => "出行",
+            Category::Other => "其他",
+        }
+    }
+}
+
+/// How a wish reached the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Submitted on the site by the resident.
+    Online,
+    /// A paper slip from the wish box at the gate (心愿箱).
+    Box,
+    /// A card pinned to the smiley wall (笑脸墙).
+    Wall,
+    /// Heard on a home visit (入户走访).
+    Visit,
+}
+
+impl Source {
+    pub const ALL: [Source; 4] = [Source::Online, Source::Box, Source::Wall, Source::Visit];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Online => "online",
+            Source::Box => "box",
+            Source::Wall => "wall",
+            Source::Visit => "visit",
+        }
+    }
+
+    /// Parses a code (`online`, …), case-insensitive.
+    pub fn parse(code: &str) -> Result<Source, WishError> {
+        parse_code(&Source::ALL, Source::as_str, code).ok_or_else(|| WishError::BadSource(code.trim().to_owned()))
+    }
+
+    /// The Chinese label shown in the UI.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Source::Online => "网上提交",
+            Source::Box => "心愿箱",
+            Source::Wall => "笑脸墙",
+            Source::Visit => "入户走访",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Title, description, satisfaction
+
+/// A wish's title: normalised with [`normalize_text`] (trimmed, whitespace collapsed, full-width ASCII made
+/// ASCII), 2–40 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct WishTitle(String);
+
+impl WishTitle {
+    pub const MIN_CHARS: usize = 2;
+    pub const MAX_CHARS: usize = 40;
+
+    pub fn parse(input: &str) -> Result<WishTitle, WishError> {
+        let title = normalize_text(input);
+        let len = title.chars().count();
+        if (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&len) && !title.chars().any(char::is_control) {
+            Ok(WishTitle(title))
+        } else {
+            Err(WishError::BadTitle)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for WishTitle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for WishTitle {
+    type Error = WishError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        WishTitle::parse(&value)
+    }
+}
+
+impl From<WishTitle> for String {
+    fn from(value: WishTitle) -> Self {
+        value.0
+    }
+}
+
+/// A wish's description: line endings made `\n`, trimmed at both ends, 0–1000 characters. Line breaks and tabs
+/// are kept; other control characters are refused. Unlike a title, the text is otherwise kept as written
+/// (full-width punctuation is ordinary Chinese writing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct WishText(String);
+
+impl WishText {
+    pub const MAX_CHARS: usize = 1000;
+
+    pub fn parse(input: &str) -> Result<WishText, WishError> {
+        let text = input.replace("\r\n", "\n").replace('\r', "\n");
+        let text = text.trim();
+        let ok =
+            text.chars().count() <= Self::MAX_CHARS && !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+        if ok { Ok(WishText(text.to_owned())) } else { Err(WishError::BadDescription) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for WishText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for WishText {
+    type Error = WishError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        WishText::parse(&value)
+    }
+}
+
+impl From<WishText> for String {
+    fn from(value: WishText) -> Self {
+        value.0
+    }
+}
+
+/// How satisfied the wisher is with a fulfilled wish, 1 (not at all) to 5 (very).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Satisfaction(u8);
+
+impl Satisfaction {
+    pub const MIN: u8 = 1;
+    pub const MAX: u8 = 5;
+
+    pub fn new(value: u8) -> Result<Satisfaction, WishError> {
+        if (Self::MIN..=Self::MAX).contains(&value) {
+            Ok(Satisfaction(value))
+        } else {
+            Err(WishError::BadSatisfaction(value.to_string()))
+        }
+    }
+
+    /// Parses a form value ("4", "４", " 4 ").
+    pub fn parse(input: &str) -> Result<Satisfaction, WishError> {
+        let bad = || WishError::BadSatisfaction(input.trim().to_owned());
+        let value: u8 = normalize_text(input).parse().map_err(|_| bad())?;
+        Satisfaction::new(value).map_err(|_| bad())
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Satisfaction {
+    type Error = WishError;
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Satisfaction::new(value)
+    }
+}
+
+impl From<Satisfaction> for u8 {
+    fn from(value: Satisfaction) -> Self {
+        value.0
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The wisher's name on the wall
+
+/// What the wall shows for an anonymous wisher, or one whose name is unknown.
+pub const ANONYMOUS_WALL_NAME: &str = "某居民";
+
+/// Two-character surnames recognised by [`wall_name`].
+const COMPOUND_SURNAMES: [&str; 10] = ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐"];
+
+/// What the public wall shows for a wisher: [`ANONYMOUS_WALL_NAME`] when `anonymous` or the name is blank,
+/// otherwise the surname + "某" (张三 → 张某, 欧阳娜娜 → 欧阳某). Never the full name.
+///
+/// Whitespace inside the name is ignored. A two-character surname is recognised only in names of four or more
+/// characters: 欧阳娜 may as well be 欧 + 阳娜, and 欧阳某 would show two of its three characters.
+pub fn wall_name(full_name: &str, anonymous: bool) -> String {
+    if anonymous {
+        return ANONYMOUS_WALL_NAME.to_owned();
+    }
+    let name: String = full_name.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let Some(first) = name.chars().next() else {
+        return ANONYMOUS_WALL_NAME.to_owned();
+    };
+    if name.chars().count() >= 4
+        && let Some(surname) = COMPOUND_SURNAMES.iter().find(|surname| name.starts_with(*surname))
+    {
+        return format!("{surname}某");
+    }
+    format!("{first}某")
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde::de::IntoDeserializer;
+    use serde::de::value::Error as DeError;
+
+    use WishAction as A;
+    use WishStatus as S;
+
+    fn moves(from: WishStatus, action: WishAction, to: WishStatus) {
+        assert_eq!(transition(from, action), Ok(to), "{} --{}-->", from.as_str(), action.as_str());
+    }
+
+    #[test]
+    fn submitted_publish_is_published() {
+        moves(S::Submitted, A::Publish, S::Published);
+    }
+
+    #[test]
+    fn submitted_reject_is_rejected() {
+        moves(S::Submitted, A::Reject, S::Rejected);
+    }
+
+    #[test]
+    fn submitted_withdraw_is_withdrawn() {
+        moves(S::Submitted, A::Withdraw, S::Withdrawn);
+    }
+
+    #[test]
+    fn published_claim_is_claimed() {
+        moves(S::Published, A::Claim, S::Claimed);
+    }
+
+    #[test]
+    fn published_withdraw_is_withdrawn() {
+        moves(S::Published, A::Withdraw, S::Withdrawn);
+    }
+
+    #[test]
+    fn claimed_release_is_published_again() {
+        moves(S::Claimed, A::Release, S::Published);
+    }
+
+    #[test]
+    fn claimed_revoke_is_published_again() {
+        moves(S::Claimed, A::Revoke, S::Published);
+    }
+
+    #[test]
+    fn claimed_lapse_is_published_again() {
+        moves(S::Claimed, A::Lapse, S::Published);
+    }
+
+    #[test]
+    fn claimed_fulfil_is_fulfilled() {
+        moves(S::Claimed, A::Fulfil, S::Fulfilled);
+    }
+
+    #[test]
+    fn fulfilled_confirm_is_confirmed() {
+        moves(S::Fulfilled, A::Confirm, S::Confirmed);
+    }
+
+    #[test]
+    fn fulfilled_close_is_closed() {
+        moves(S::Fulfilled, A::Close, S::Closed);
+    }
+
+    /// Every (status, action) pair, written out: the expected new status, or the expected refusal code.
+    #[test]
+    fn every_pair_of_the_cross_product_moves_or_is_refused_with_its_code() {
+        const NSUB: &str = "wish_not_submitted";
+        const NPUB: &str = "wish_not_published";
+        const TAKEN: &str = "wish_already_claimed";
+        const NCLM: &str = "wish_not_claimed";
+        const NFUL: &str = "wish_not_fulfilled";
+        const FIN: &str = "wish_finished";
+        type E = Result<WishStatus, &'static str>;
+        // Columns in WishAction::ALL order:
+        // publish, reject, claim, release, revoke, lapse, fulfil, confirm, withdraw, close
+        let table: [(WishStatus, [E; 10]); 8] = [
+            (
+                S::Submitted,
+                [
+                    Ok(S::Published),
+                    Ok(S::Rejected),
+                    Err(NPUB),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NFUL),
+                    Ok(S::Withdrawn),
+                    Err(NFUL),
+                ],
+            ),
+            (
+                S::Published,
+                [
+                    Err(NSUB),
+                    Err(NSUB),
+                    Ok(S::Claimed),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NFUL),
+                    Ok(S::Withdrawn),
+                    Err(NFUL),
+                ],
+            ),
+            (S::Rejected, [Err(FIN); 10]),
+            (
+                S::Claimed,
+                [
+                    Err(NSUB),
+                    Err(NSUB),
+                    Err(TAKEN),
+                    Ok(S::Published),
+                    Ok(S::Published),
+                    Ok(S::Published),
+                    Ok(S::Fulfilled),
+                    Err(NFUL),
+                    Err(NPUB),
+                    Err(NFUL),
+                ],
+            ),
+            (
+                S::Fulfilled,
+                [
+                    Err(NSUB),
+                    Err(NSUB),
+                    Err(NPUB),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Err(NCLM),
+                    Ok(S::Confirmed),
+                    Err(NPUB),
+                    Ok(S::Closed),
+                ],
+            ),
+            (S::Confirmed, [Err(FIN); 10]),
+            (S::Withdrawn, [Err(FIN); 10]),
+            (S::Closed, [Err(FIN); 10]),
+        ];
+        assert_eq!(table.map(|(status, _)| status), WishStatus::ALL, "one row per status, in ALL order");
+
+        let (mut allowed, mut refused) = (0, 0);
+        for (from, row) in table {
+            for (action, expected) in WishAction::ALL.into_iter().zip(row) {
+                let got = transition(from, action);
+                let pair = format!("{} --{}-->", from.as_str(), action.as_str());
+                match expected {
+                    Ok(to) => {
+                        assert_eq!(got, Ok(to), "{pair}");
+                        allowed += 1;
+                    }
+                    Err(code) => {
+                        let err = got.unwrap_err();
+                        assert_eq!(err.code(), code, "{pair}");
+                        // The refusal names the status the wish was in (except the claim race, which needs none).
+                        if err != WishError::AlreadyClaimed {
+                            assert!(err.to_string().contains(from.zh()), "{pair}: {err}");
+                        }
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!((allowed, refused), (11, 69));
+    }
+
+    #[test]
+    fn allowed_actions_are_the_allowed_moves() {
+        let of = |status: WishStatus| status.allowed_actions().collect::<Vec<_>>();
+        assert_eq!(of(S::Submitted), [A::Publish, A::Reject, A::Withdraw]);
+        assert_eq!(of(S::Published), [A::Claim, A::Withdraw]);
+        assert_eq!(of(S::Claimed), [A::Release, A::Revoke, A::Lapse, A::Fulfil]);
+        assert_eq!(of(S::Fulfilled), [A::Confirm, A::Close]);
+        for status in [S::Rejected, S::Confirmed, S::Withdrawn, S::Closed] {
+            assert!(of(status).is_empty(), "{}", status.as_str());
+        }
+    }
+
+    #[test]
+    fn open_and_wall_statuses() {
+        let open: Vec<_> = WishStatus::ALL.into_iter().filter(|s| s.is_open()).collect();
+        assert_eq!(open, [S::Submitted, S::Published, S::Claimed, S::Fulfilled]);
+        let wall: Vec<_> = WishStatus::ALL.into_iter().filter(|s| s.on_wall()).collect();
+        assert_eq!(wall, [S::Published, S::Claimed, S::Fulfilled, S::Confirmed]);
+        // A final status allows nothing; an open one allows something.
+        for status in WishStatus::ALL {
+            assert_eq!(status.allowed_actions().next().is_some(), status.is_open(), "{}", status.as_str());
+        }
+    }
+
+    /// `as_str` codes, `parse`, and serde's snake_case names all agree.
+    fn round_trips<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Result<T, WishError>, codes: &[&str])
+    where
+        T: Copy + PartialEq + fmt::Debug + for<'de> Deserialize<'de>,
+    {
+        let got: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
+        assert_eq!(got, codes);
+        for value in all.iter().copied() {
+            let code = as_str(value);
+            assert_eq!(parse(code).unwrap(), value);
+            assert_eq!(parse(&format!(" {} ", code.to_uppercase())).unwrap(), value);
+            let de: T = T::deserialize(IntoDeserializer::<DeError>::into_deserializer(code)).unwrap();
+            assert_eq!(de, value, "serde name of {code}");
+        }
+        assert!(parse("").is_err());
+        assert!(parse("nonsense").is_err());
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        let codes = ["submitted", "published", "rejected", "claimed", "fulfilled", "confirmed", "withdrawn", "closed"];
+        round_trips(&WishStatus::ALL, WishStatus::as_str, WishStatus::parse, &codes);
+        assert_eq!(WishStatus::parse("done").unwrap_err(), WishError::BadStatus("done".into()));
+        assert_eq!(WishStatus::parse("done").unwrap_err().code(), "bad_wish_status");
+    }
+
+    #[test]
+    fn action_codes_round_trip() {
+        let codes =
+            ["publish", "reject", "claim", "release", "revoke", "lapse", "fulfil", "confirm", "withdraw", "close"];
+        round_trips(&WishAction::ALL, WishAction::as_str, WishAction::parse, &codes);
+        assert_eq!(WishAction::parse("fulfill").unwrap_err().code(), "bad_wish_action");
+    }
+
+    #[test]
+    fn category_codes_round_trip() {
+        let codes = ["daily_goods", "repair", "companionship", "learning", "health", "transport", "other"];
+        round_trips(&Category::ALL, Category::as_str, Category::parse, &codes);
+        let zh: Vec<_> = Category::ALL.into_iter().map(Category::zh).collect();
+        assert_eq!(zh, ["生活物资", "维修", "陪伴", "学习", "健康", "出行", "其他"]);
+        assert_eq!(Category::parse("food").unwrap_err().code(), "bad_wish_category");
+    }
+
+    #[test]
+    fn source_codes_round_trip() {
+        round_trips(&Source::ALL, Source::as_str, Source::parse, &["online", "box", "wall", "visit"]);
+        assert_eq!(Source::Box.zh(), "心愿箱");
+        assert_eq!(Source::Wall.zh(), "笑脸墙");
+        assert_eq!(Source::Visit.zh(), "入户走访");
+        assert_eq!(Source::parse("phone").unwrap_err().code(), "bad_wish_source");
+    }
+
+    #[test]
+    fn zh_labels_are_distinct() {
+        let mut status: Vec<_> = WishStatus::ALL.into_iter().map(WishStatus::zh).collect();
+        status.sort_unstable();
+        status.dedup();
+        assert_eq!(status.len(), WishStatus::ALL.len());
+        let mut action: Vec<_> = WishAction::ALL.into_iter().map(WishAction::zh).collect();
+        action.sort_unstable();
+        action.dedup();
+        assert_eq!(action.len(), WishAction::ALL.len());
+    }
+
+    #[test]
+    fn wall_name_shows_the_surname_only() {
+        assert_eq!(wall_name("张三", false), "张某");
+        assert_eq!(wall_name("王小明", false), "王某");
+        assert_eq!(wall_name("欧阳娜娜", false), "欧阳某");
+        assert_eq!(wall_name("司马相如", false), "司马某");
+        assert_eq!(wall_name("诸葛孔明明", false), "诸葛某");
+        assert_eq!(wall_name(" 欧阳\u{3000}娜娜 ", false), "欧阳某");
+        // Three characters: the compound surname is not assumed.
+        assert_eq!(wall_name("欧阳娜", false), "欧某");
+        assert_eq!(wall_name("张", false), "张某");
+        assert_eq!(wall_name("  李 四 ", false), "李某");
+    }
+
+    #[test]
+    fn wall_name_is_anonymous_when_asked_or_blank() {
+        assert_eq!(wall_name("张三", true), "某居民");
+        assert_eq!(wall_name("欧阳娜娜", true), "某居民");
+        assert_eq!(wall_name("", false), "某居民");
+        assert_eq!(wall_name(" \u{3000}\t", false), "某居民");
+        assert_eq!(wall_name("", true), ANONYMOUS_WALL_NAME);
+    }
+
+    #[test]
+    fn wall_name_never_shows_a_full_name() {
+        for name in ["张三", "王小明", "欧阳娜娜", "欧阳娜", "司马相如", "李", "Anna"] {
+            for anonymous in [false, true] {
+                assert_ne!(wall_name(name, anonymous), name);
+            }
+        }
+    }
+
+    #[test]
+    fn title_is_normalised_and_two_to_forty_chars() {
+        assert_eq!(WishTitle::parse("  想要一台 \u{3000} 收音机 ").unwrap().as_str(), "想要一台 收音机");
+        assert_eq!(WishTitle::parse("修灯").unwrap().as_str(), "修灯");
+        assert_eq!(WishTitle::parse("ＡＢ").unwrap().as_str(), "AB");
+        let forty = "字".repeat(40);
+        assert_eq!(WishTitle::parse(&forty).unwrap().as_str(), forty);
+        assert_eq!(WishTitle::parse(&format!("  {forty}  ")).unwrap().as_str(), forty);
+        for bad in ["", "   ", "灯", " 灯 ", &"字".repeat(41), "a\u{7}b"] {
+            assert_eq!(WishTitle::parse(bad), Err(WishError::BadTitle), "{bad:?}");
+        }
+        assert_eq!(WishError::BadTitle.code(), "bad_wish_title");
+        assert!(WishTitle::try_from("修灯".to_owned()).is_ok());
+        assert_eq!(String::from(WishTitle::parse("修 灯").unwrap()), "修 灯");
+    }
+
+    #[test]
+    fn description_keeps_line_breaks_and_is_at_most_a_thousand_chars() {
+        let text = WishText::parse("  家里灯坏了。\r\n晚上看不见！（急）\n\n谢谢  ").unwrap();
+        assert_eq!(text.as_str(), "家里灯坏了。\n晚上看不见！（急）\n\n谢谢");
+        assert!(WishText::parse("").unwrap().is_empty());
+        assert!(WishText::parse(" \n\t ").unwrap().is_empty());
+        assert_eq!(WishText::parse("a\tb").unwrap().as_str(), "a\tb");
+        let thousand = "字".repeat(1000);
+        assert_eq!(WishText::parse(&thousand).unwrap().as_str(), thousand);
+        assert_eq!(WishText::parse(&"字".repeat(1001)), Err(WishError::BadDescription));
+        assert_eq!(WishText::parse("a\u{0}b"), Err(WishError::BadDescription));
+        assert_eq!(WishError::BadDescription.code(), "bad_wish_description");
+    }
+
+    #[test]
+    fn satisfaction_is_one_to_five() {
+        for value in 1..=5 {
+            assert_eq!(Satisfaction::new(value).unwrap().get(), value);
+        }
+        assert_eq!(Satisfaction::new(0), Err(WishError::BadSatisfaction("0".into())));
+        assert_eq!(Satisfaction::new(6).unwrap_err().code(), "bad_satisfaction");
+        assert_eq!(Satisfaction::parse(" ４ ").unwrap().get(), 4);
+        assert_eq!(Satisfaction::parse("5").unwrap(), Satisfaction::try_from(5).unwrap());
+        for bad in ["", "0", "6", "-1", "4.5", "五", "256"] {
+            assert!(Satisfaction::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(u8::from(Satisfaction::new(3).unwrap()), 3);
+    }
+
+    fn at(day: u32, hour: u32, min: u32, sec: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, day, hour, min, sec).unwrap()
+    }
+
+    #[test]
+    fn a_claim_lapses_at_the_first_contact_deadline_unless_contacted() {
+        let claimed = at(1, 9, 30, 0);
+        let days = FIRST_CONTACT_DAYS_DEFAULT;
+        assert!(!lapse_due(claimed, false, claimed, days));
+        assert!(!lapse_due(claimed, false, at(8, 9, 29, 59), days));
+        assert!(lapse_due(claimed, false, at(8, 9, 30, 0), days));
+        assert!(lapse_due(claimed, false, at(20, 0, 0, 0), days));
+        // Contact made: never lapses.
+        assert!(!lapse_due(claimed, true, at(8, 9, 30, 0), days));
+        assert!(!lapse_due(claimed, true, at(31, 0, 0, 0), days));
+        // A community's own deadline.
+        assert!(!lapse_due(claimed, false, at(4, 9, 29, 59), 3));
+        assert!(lapse_due(claimed, false, at(4, 9, 30, 0), 3));
+        // Zero or negative days: due at once; absurdly many: never.
+        assert!(lapse_due(claimed, false, claimed, 0));
+        assert!(lapse_due(claimed, false, claimed, -5));
+        assert!(!lapse_due(claimed, false, at(31, 0, 0, 0), i64::MAX));
+    }
+
+    #[test]
+    fn a_fulfilled_wish_is_closable_fourteen_days_on() {
+        let fulfilled = at(1, 18, 0, 0);
+        assert_eq!(CONFIRM_WITHIN_DAYS, 14);
+        assert!(!closable(fulfilled, fulfilled));
+        assert!(!closable(fulfilled, at(15, 17, 59, 59)));
+        assert!(closable(fulfilled, at(15, 18, 0, 0)));
+        assert!(closable(fulfilled, at(30, 0, 0, 0)));
+        assert!(!closable(fulfilled, at(1, 0, 0, 0)));
+    }
+
+    #[test]
+    fn error_codes_are_stable() {
+        let cases = [
+            (WishError::NotPublished(S::Submitted), "wish_not_published"),
+            (WishError::AlreadyClaimed, "wish_already_claimed"),
+            (WishError::NotClaimed(S::Published), "wish_not_claimed"),
+            (WishError::NotSubmitted(S::Published), "wish_not_submitted"),
+            (WishError::NotFulfilled(S::Claimed), "wish_not_fulfilled"),
+            (WishError::Finished(S::Closed), "wish_finished"),
+        ];
+        for (err, code) in cases {
+            assert_eq!(err.code(), code);
+            assert!(!err.to_string().is_empty());
+        }
+    }
+}

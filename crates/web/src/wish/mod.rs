@@ -1,0 +1,240 @@
+//! Micro-wishes (微心愿) in the web layer: who may see and do what with a wish, the views (full for the people
+//! involved, anonymised for the wall), and the actions shared by the pages and the API.
+
+pub mod api;
+
+use axum::Router;
+use serde::Serialize;
+use utoipa::ToSchema;
+use weizhili_core::access::{Action, ListScope, Place};
+use weizhili_core::wish::{WishStatus, wall_name};
+use weizhili_store::wish::{self as store, Row, Wish};
+
+use crate::auth::CurrentUser;
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(api::routes())
+}
+
+/// Where a wish sits, for the permission policy.
+pub fn place(w: &Wish) -> Place {
+    Place { community_id: w.community_id, building_id: w.building_id, household_id: w.household_id }
+}
+
+/// How a user stands to a wish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Staff of the community: reviews, revokes, closes, confirms on the wisher's behalf.
+    pub reviewer: bool,
+    /// The wisher's household, or staff/building head who entered it (they see the wisher's name).
+    pub involved: bool,
+    /// Holds the active claim.
+    pub claimant: bool,
+    /// May claim wishes here.
+    pub helper: bool,
+}
+
+pub fn standing(user: &CurrentUser, w: &Wish, claim: Option<&store::Claim>) -> Standing {
+    let place = place(w);
+    let reviewer = user.can(Action::ReviewWish, &Place::community(w.community_id));
+    let household = w.household_id.is_some()
+        && user
+            .actor
+            .grants
+            .iter()
+            .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == w.household_id);
+    let involved = reviewer || household || (w.household_id.is_some() && user.can(Action::ViewGrid, &place));
+    Standing {
+        reviewer,
+        involved,
+        claimant: claim.is_some_and(|c| c.user_id == user.user.id && c.status == "active"),
+        helper: user.can(Action::ClaimWish, &place),
+    }
+}
+
+/// A wish for the people involved with it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WishView {
+    pub id: i64,
+    pub community_id: i64,
+    pub building: Option<String>,
+    pub title: String,
+    pub description: String,
+    /// daily_goods, repair, companionship, learning, health, transport, other.
+    pub category: String,
+    /// online, box, wall, visit.
+    pub source: String,
+    pub slip_no: Option<String>,
+    /// submitted, published, rejected, claimed, fulfilled, confirmed, withdrawn, closed.
+    pub status: String,
+    pub anonymous: bool,
+    pub priority: bool,
+    pub proxy: bool,
+    /// The wisher's name for those involved; surname + 某 for helpers.
+    pub wisher: String,
+    pub claimant: Option<String>,
+    pub organisation: Option<String>,
+    pub due_date: Option<chrono::NaiveDate>,
+    pub reject_reason: Option<String>,
+    pub satisfaction: Option<i32>,
+    pub thanks: Option<String>,
+    pub minutes: Option<i32>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub claimed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub fulfilled_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl WishView {
+    pub fn build(row: &Row, involved: bool) -> WishView {
+        let w = &row.wish;
+        let full = row.wisher_name.clone().unwrap_or_default();
+        WishView {
+            id: w.id,
+            community_id: w.community_id,
+            building: row.building_name.clone(),
+            title: w.title.clone(),
+            description: w.description.clone(),
+            category: w.category.clone(),
+            source: w.source.clone(),
+            slip_no: w.slip_no.clone().filter(|_| involved),
+            status: w.status.clone(),
+            anonymous: w.anonymous,
+            priority: w.priority,
+            proxy: w.proxy,
+            wisher: if involved && !full.is_empty() { full } else { wall_name(&full, w.anonymous) },
+            claimant: row.claimant_name.clone(),
+            organisation: row.claim.as_ref().and_then(|c| c.organisation.clone()),
+            due_date: w.due_date,
+            reject_reason: w.reject_reason.clone().filter(|_| involved),
+            satisfaction: w.satisfaction,
+            thanks: w.thanks.clone(),
+            minutes: w.minutes,
+            created_at: w.created_at,
+            published_at: w.published_at,
+            claimed_at: w.claimed_at,
+            fulfilled_at: w.fulfilled_at,
+            confirmed_at: w.confirmed_at,
+        }
+    }
+}
+
+/// A wish on the public wall: building but not room, surname + 某 at most, never a phone.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WallItem {
+    pub id: i64,
+    pub title: String,
+    pub category: String,
+    pub building: Option<String>,
+    pub wisher: String,
+    pub status: String,
+    pub priority: bool,
+    /// Who took it on (their display name, or their organisation).
+    pub claimant: Option<String>,
+    /// The wisher's thank-you, once confirmed (笑脸).
+    pub thanks: Option<String>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Digits that could be a phone or a room number (three or more in a row) are hidden on the wall, whatever the
+/// wisher wrote.
+pub fn scrub_digits(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= 3 {
+            out.push_str(&"*".repeat(run.chars().count()));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_ascii_digit() || ('０'..='９').contains(&ch) {
+            run.push(ch);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// Text for the wall: phone-like digits starred, and the wisher's name (whole, or the given name alone) replaced
+/// by what the wall calls them, whatever the wisher wrote. Staff review each wish before it is published; this is
+/// the second line of defence.
+pub fn wall_text(text: &str, wisher: Option<&str>, anonymous: bool) -> String {
+    let mut out = scrub_digits(text);
+    if let Some(name) = wisher.map(str::trim).filter(|n| n.chars().count() >= 2) {
+        let shown = wall_name(name, anonymous);
+        out = out.replace(name, &shown);
+        let given: String = name.chars().skip(1).collect();
+        if given.chars().count() >= 2 {
+            out = out.replace(&given, "某");
+        }
+    }
+    out
+}
+
+impl WallItem {
+    pub fn build(row: &Row) -> WallItem {
+        let w = &row.wish;
+        let wisher = row.wisher_name.as_deref();
+        WallItem {
+            id: w.id,
+            title: wall_text(&w.title, wisher, w.anonymous),
+            category: w.category.clone(),
+            building: row.building_name.clone(),
+            wisher: wall_name(row.wisher_name.as_deref().unwrap_or(""), w.anonymous),
+            status: w.status.clone(),
+            priority: w.priority,
+            claimant: row
+                .claim
+                .as_ref()
+                .and_then(|c| c.organisation.clone())
+                .or_else(|| row.claimant_name.clone())
+                .filter(|_| w.status != WishStatus::Published.as_str()),
+            thanks: w
+                .thanks
+                .as_deref()
+                .map(|t| wall_text(t, wisher, w.anonymous))
+                .filter(|_| w.status == WishStatus::Confirmed.as_str()),
+            published_at: w.published_at,
+        }
+    }
+}
+
+/// A wish this user may see, with its row and claim, or 404.
+pub async fn visible(state: &AppState, user: &CurrentUser, id: i64) -> Result<(Row, Standing), AppError> {
+    let w = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let row = store::decorate(&state.db, vec![w]).await?.pop().ok_or(AppError::NotFound)?;
+    let claim = row.claim.clone().filter(|c| c.status == "active");
+    let s = standing(user, &row.wish, claim.as_ref());
+    let status = WishStatus::parse(&row.wish.status).map_err(|_| AppError::NotFound)?;
+    // Helpers of the community see what is on the wall; the people involved see everything.
+    if !(s.involved || s.claimant || (s.helper && status.on_wall())) {
+        return Err(AppError::NotFound);
+    }
+    Ok((row, s))
+}
+
+/// The list scope for wishes: which households or buildings a user's list covers.
+pub fn list_scope(user: &CurrentUser) -> ListScope {
+    user.actor.list_scope(Action::ViewGrid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wall_hides_phones_and_the_wishers_name() {
+        assert_eq!(wall_text("请打13800138000找王秀英", Some("王秀英"), false), "请打***********找王某");
+        assert_eq!(wall_text("我是秀英", Some("王秀英"), true), "我是某");
+        assert_eq!(wall_text("3楼301，换2个灯泡", None, false), "3楼***，换2个灯泡");
+        assert_eq!(scrub_digits("电话１３８００１３８０００"), "电话***********");
+    }
+}

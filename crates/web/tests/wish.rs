@@ -1,0 +1,268 @@
+//! Micro-wishes through the API: the whole lifecycle, every refusal a person can meet, concurrent claims, and
+//! the wall that shows no one's name, room or phone.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, new_client, spawn_app};
+
+async fn community_id(app: &TestApp) -> i64 {
+    weizhili_store::grid::community_by_name(&app.db, "幸福里社区").await.unwrap().unwrap().id
+}
+
+async fn submit(app: &TestApp, token: &str, body: Value) -> Value {
+    let (status, wish) = app.api_send(token, Method::POST, "/api/v1/wishes", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{wish}");
+    wish
+}
+
+async fn act(app: &TestApp, token: &str, id: &Value, action: &str, body: Value) -> (StatusCode, Value) {
+    app.api_send(token, Method::POST, &format!("/api/v1/wishes/{id}/{action}"), body).await
+}
+
+#[tokio::test]
+async fn a_wish_goes_from_the_resident_to_the_wall_and_back_with_a_smile() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff = app.api_token("shegong").await;
+    let volunteer = app.api_token("zhiyuanzhe").await;
+    let wish = submit(
+        &app,
+        &jumin,
+        json!({"title": "换楼道灯泡", "description": "三楼楼道灯坏了一个星期", "category": "repair"}),
+    )
+    .await;
+    assert_eq!(wish["status"], "submitted");
+    assert_eq!(wish["proxy"], false);
+    let id = wish["id"].clone();
+
+    // Not on the wall yet, and helpers cannot see it.
+    let (status, _) = app.api_get(&volunteer, &format!("/api/v1/wishes/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = act(&app, &volunteer, &id, "claim", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    let (status, published) =
+        act(&app, &staff, &id, "publish", json!({"category": "repair", "due_date": "2026-06-15"})).await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    assert_eq!(published["status"], "published");
+    assert_eq!(published["due_date"], "2026-06-15");
+
+    let (status, claimed) = act(&app, &volunteer, &id, "claim", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{claimed}");
+    assert_eq!(claimed["status"], "claimed");
+    assert!(claimed["wisher"].as_str().unwrap().ends_with('某'), "helpers see surname + 某: {claimed}");
+
+    let (status, _) = act(&app, &volunteer, &id, "contact", json!({"note": "已电话联系，周六上门"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = act(&app, &volunteer, &id, "fulfil", json!({})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("note_required")));
+    let (status, done) = act(&app, &volunteer, &id, "fulfil", json!({"note": "换好了两个灯泡", "minutes": 40})).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["status"], "fulfilled");
+
+    let (status, body) = act(&app, &jumin, &id, "confirm", json!({"satisfaction": 9})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_satisfaction")));
+    let (status, confirmed) =
+        act(&app, &jumin, &id, "confirm", json!({"satisfaction": 5, "thanks": "谢谢小伙子！"})).await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    assert_eq!(confirmed["status"], "confirmed");
+    assert_eq!(confirmed["satisfaction"], 5);
+
+    let (_, story) = app.api_get(&jumin, &format!("/api/v1/wishes/{id}/updates")).await;
+    let kinds: Vec<&str> = story.as_array().unwrap().iter().map(|u| u["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["submit", "publish", "claim", "contact", "fulfil", "confirm"]);
+
+    let cid = community_id(&app).await;
+    let wall: Value =
+        new_client().get(app.url(&format!("/api/v1/wall/{cid}"))).send().await.unwrap().json().await.unwrap();
+    let item = wall.as_array().unwrap().iter().find(|w| w["id"] == id).expect("on the wall");
+    assert_eq!(item["status"], "confirmed");
+    assert_eq!(item["thanks"], "谢谢小伙子！");
+    assert!(item["claimant"].as_str().is_some());
+    for action in ["wish.submit", "wish.publish", "wish.claim", "wish.fulfil", "wish.confirm"] {
+        assert_eq!(app.audit_actions(action).await.len(), 1, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn every_refused_move_says_why() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff = app.api_token("shegong").await;
+    let volunteer = app.api_token("zhiyuanzhe").await;
+    let other = app.api_token("zhiyuanzhe2").await;
+    let wish = submit(&app, &jumin, json!({"title": "陪我去医院复查", "category": "companionship"})).await;
+    let id = wish["id"].clone();
+    let code = |v: &Value| v["error"]["code"].as_str().map(str::to_owned);
+
+    let (status, body) = act(&app, &volunteer, &id, "publish", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "helpers do not see a wish under review: {body}");
+    let (status, body) = act(&app, &staff, &id, "reject", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required".into())));
+    let (status, body) = act(&app, &staff, &id, "confirm", json!({"satisfaction": 5})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("wish_not_fulfilled".into())));
+    act(&app, &staff, &id, "publish", json!({})).await;
+    let (status, body) = act(&app, &staff, &id, "publish", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("wish_not_submitted".into())));
+    let (status, body) = act(&app, &jumin, &id, "claim", json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "residents do not claim: {body}");
+    let (status, _) = act(&app, &volunteer, &id, "claim", json!({"organisation": "幸福里党支部"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = act(&app, &other, &id, "claim", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("wish_already_claimed".into())));
+    let (status, body) = act(&app, &other, &id, "fulfil", json!({"note": "x"})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("not_your_claim".into())));
+    let (status, body) = act(&app, &jumin, &id, "withdraw", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("wish_not_published".into())));
+    let (status, body) = act(&app, &volunteer, &id, "release", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required".into())));
+    let (status, released) = act(&app, &volunteer, &id, "release", json!({"reason": "临时出差"})).await;
+    assert_eq!((status, released["status"].as_str()), (StatusCode::OK, Some("published")));
+    let (status, _) = act(&app, &other, &id, "claim", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "released wishes go back on the wall for others");
+    let (status, revoked) = act(&app, &staff, &id, "revoke", json!({"reason": "长时间没有联系"})).await;
+    assert_eq!((status, revoked["status"].as_str()), (StatusCode::OK, Some("published")));
+    let (status, withdrawn) = act(&app, &jumin, &id, "withdraw", json!({})).await;
+    assert_eq!((status, withdrawn["status"].as_str()), (StatusCode::OK, Some("withdrawn")));
+    let (status, body) = act(&app, &staff, &id, "publish", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("wish_finished".into())));
+    let (status, _) = act(&app, &staff, &id, "dance", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) =
+        app.api_send(&jumin, Method::POST, "/api/v1/wishes", json!({"title": "x", "category": "repair"})).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_wish_title".into())));
+    let (status, body) =
+        app.api_send(&jumin, Method::POST, "/api/v1/wishes", json!({"title": "修水管", "category": "plumbing"})).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_wish_category".into())));
+}
+
+#[tokio::test]
+async fn fifty_claims_at_the_same_moment_make_one_claim() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff = app.api_token("shegong").await;
+    let wish = submit(&app, &jumin, json!({"title": "教我用智能手机视频通话", "category": "learning"})).await;
+    let id = wish["id"].clone();
+    act(&app, &staff, &id, "publish", json!({})).await;
+    let mut tokens = Vec::new();
+    for login in ["zhiyuanzhe", "zhiyuanzhe2", "shegong", "loudongzhang"] {
+        tokens.push(app.api_token(login).await);
+    }
+    let url = app.url(&format!("/api/v1/wishes/{id}/claim"));
+    let handles: Vec<_> = (0..50)
+        .map(|i| {
+            let (url, token) = (url.clone(), tokens[i % tokens.len()].clone());
+            tokio::spawn(async move {
+                let r = new_client().post(url).bearer_auth(token).json(&json!({})).send().await.unwrap();
+                let status = r.status();
+                let body: Value = r.json().await.unwrap();
+                (status, body)
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for h in handles {
+        let (status, body) = h.await.unwrap();
+        match status {
+            StatusCode::OK => won += 1,
+            StatusCode::CONFLICT => assert_eq!(body["error"]["code"], "wish_already_claimed", "{body}"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let active = weizhili_store::wish::active_claim(&app.db, id.as_i64().unwrap()).await.unwrap();
+    assert!(active.is_some());
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let claims = weizhili_store::entity::wish_claim::Entity::find()
+        .filter(weizhili_store::entity::wish_claim::Column::WishId.eq(id.as_i64().unwrap()))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(claims, 1, "exactly one claim row");
+}
+
+#[tokio::test]
+async fn the_wall_shows_no_name_room_or_phone_whatever_the_wish_says() {
+    let app = spawn_app().await;
+    let staff = app.api_token("shegong").await;
+    let me = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let resident = weizhili_store::grid::resident(&app.db, me.resident_id.unwrap()).await.unwrap().unwrap();
+    let jumin = app.api_token("jumin").await;
+    let titles = [format!("请打13800138000找{}", resident.resident.name), "帮我修一下窗户".to_owned()];
+    for (i, title) in titles.iter().enumerate() {
+        let wish = submit(&app, &jumin, json!({"title": title, "category": "repair", "anonymous": i == 1})).await;
+        act(&app, &staff, &wish["id"], "publish", json!({})).await;
+    }
+    // A proxy entry from the wish box, for a named resident of another household.
+    let other = app.resident_in("幸福里社区", "7栋").await;
+    let other = weizhili_store::grid::resident(&app.db, other).await.unwrap().unwrap();
+    let boxed = submit(&app, &staff, json!({"title": "想要一个助行器", "category": "health", "household_id": other.resident.household_id, "resident_id": other.resident.id, "source": "box", "slip_no": "A-017"})).await;
+    assert_eq!(boxed["proxy"], true);
+    assert_eq!(boxed["wisher"], other.resident.name, "staff see who it is");
+    act(&app, &staff, &boxed["id"], "publish", json!({})).await;
+
+    let cid = community_id(&app).await;
+    let text = new_client().get(app.url(&format!("/api/v1/wall/{cid}"))).send().await.unwrap().text().await.unwrap();
+    let wall: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(wall.as_array().unwrap().len(), 3);
+    for name in [&resident.resident.name, &other.resident.name] {
+        assert!(!text.contains(name.as_str()), "full name {name} on the wall: {text}");
+    }
+    for room in [&resident.room, &other.room] {
+        assert!(
+            !text.contains(&format!("\"{room}\"")) && !text.contains(&format!(" {room}")),
+            "room {room} on the wall"
+        );
+    }
+    assert!(!text.contains("13800138000") && !text.contains("A-017"));
+    for phone in [&resident.resident.phone, &other.resident.phone].into_iter().flatten() {
+        assert!(!text.contains(phone.as_str()));
+    }
+    assert!(text.contains("某居民"), "the anonymous wish shows no surname");
+    assert!(text.contains(&format!("{}某", other.resident.name.chars().next().unwrap())));
+    let (status, _) = app.api_get(&staff, "/api/v1/wall/99999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn wishes_stay_in_their_community_and_household() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let jumin2 = app.api_token("jumin2").await;
+    let wish = submit(&app, &jumin, json!({"title": "辅导孩子作业", "category": "learning"})).await;
+    let id = wish["id"].clone();
+    let (status, _) = app.api_get(&jumin2, &format!("/api/v1/wishes/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another household");
+    let (_, list) = app.api_get(&jumin2, "/api/v1/wishes").await;
+    assert_eq!(list["total"], 0);
+    let (_, list) = app.api_get(&jumin, "/api/v1/wishes").await;
+    assert_eq!(list["total"], 1);
+    let heping = app.api_token("shegong2").await;
+    let (status, _) = app.api_get(&heping, &format!("/api/v1/wishes/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another community's staff");
+    let (status, _) = act(&app, &heping, &id, "publish", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // jumin2 cannot submit for jumin's household.
+    let (status, _) = app
+        .api_send(
+            &jumin2,
+            Method::POST,
+            "/api/v1/wishes",
+            json!({"title": "买菜", "category": "daily_goods", "household_id": wish_household(&app, &id).await}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A volunteer's list holds only what is on the wall.
+    let staff = app.api_token("shegong").await;
+    let volunteer = app.api_token("zhiyuanzhe2").await;
+    let (_, list) = app.api_get(&volunteer, "/api/v1/wishes").await;
+    assert_eq!(list["total"], 0);
+    act(&app, &staff, &id, "publish", json!({})).await;
+    let (_, list) = app.api_get(&volunteer, "/api/v1/wishes").await;
+    assert_eq!(list["total"], 1);
+}
+
+async fn wish_household(app: &TestApp, id: &Value) -> i64 {
+    weizhili_store::wish::get(&app.db, id.as_i64().unwrap()).await.unwrap().unwrap().household_id.unwrap()
+}
