@@ -288,6 +288,8 @@ pub struct Filter {
     pub statuses: Vec<WishStatus>,
     pub category: Option<String>,
     pub building_id: Option<i64>,
+    /// Only wishes of these buildings (a building head's).
+    pub building_ids: Option<Vec<i64>>,
     /// Only wishes of these households (a resident's own).
     pub household_ids: Option<Vec<i64>>,
     /// Only wishes this user claims now.
@@ -322,6 +324,9 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Page<Row
     }
     if let Some(id) = filter.building_id {
         cond = cond.add(wish::Column::BuildingId.eq(id));
+    }
+    if let Some(ids) = &filter.building_ids {
+        cond = cond.add(wish::Column::BuildingId.is_in(ids.clone()));
     }
     if let Some(ids) = &filter.household_ids {
         cond = cond.add(wish::Column::HouseholdId.is_in(ids.clone()));

@@ -81,6 +81,10 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
     let (heading, intro, tiles) = if user.actor.is_admin() || matches!(scope, ListScope::Communities(_)) {
         let counts = grid::counts(&state.db, &scope, None).await?;
         let place = user.community_id().map(Place::community);
+        if place.as_ref().is_some_and(|p| user.can(Action::ReviewWish, p)) {
+            next_steps
+                .push(Line { label: c.t("next-wishes-review"), href: "/wishes?view=all&status=submitted".into() });
+        }
         if place.as_ref().is_some_and(|p| user.can(Action::ImportRoster, p)) {
             next_steps.push(Line { label: c.t("next-import-roster"), href: "/roster".into() });
         }
@@ -102,12 +106,18 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
             });
         }
         next_steps.push(Line { label: c.t("next-living-alone"), href: "/residents?tag=living_alone".into() });
+        next_steps.push(Line { label: c.t("next-wish-wall"), href: "/wishes?view=wall".into() });
         (
             c.ta("home-building-head", "community", &community_name),
             c.t("home-building-head-intro"),
             tiles(&c, &counts, true),
         )
     } else if let ListScope::Households(ids) = &scope {
+        if user.user.community_id.is_some_and(|cid| user.can(Action::ClaimWish, &Place::community(cid))) {
+            next_steps.push(Line { label: c.t("next-wish-wall"), href: "/wishes?view=wall".into() });
+        }
+        next_steps.push(Line { label: c.t("next-make-wish"), href: "/wishes/new".into() });
+        next_steps.push(Line { label: c.t("next-my-wishes"), href: "/wishes?view=mine".into() });
         for id in ids {
             next_steps.push(Line { label: c.t("next-my-household"), href: format!("/households/{id}") });
         }
@@ -115,6 +125,9 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
     } else {
         let intro =
             if user.actor.has_role(Role::Volunteer) { c.t("home-volunteer-intro") } else { c.t("home-other-intro") };
+        if user.user.community_id.is_some_and(|cid| user.can(Action::ClaimWish, &Place::community(cid))) {
+            next_steps.push(Line { label: c.t("next-wish-wall"), href: "/wishes?view=wall".into() });
+        }
         (c.ta("home-resident", "name", &user.user.display_name), intro, vec![])
     };
     Ok(render(&HomePage { c, heading, intro, tiles, next_steps, signed_in: true }))

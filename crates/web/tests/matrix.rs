@@ -76,6 +76,9 @@ async fn every_route_answers_each_role_as_the_policy_says() {
         page(&format!("/api/v1/residents/{res1}"), [401, 200, 200, 404, 200, 404, 404, 404]),
         page(&format!("/api/v1/residents/{heping_res}"), [401, 200, 404, 200, 404, 404, 404, 404]),
         page("/api/v1/wishes", [401, 200, 200, 200, 200, 200, 200, 200]),
+        page("/wishes", [303, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/wall/{community}"), [200, 200, 200, 200, 200, 200, 200, 200]),
+        page("/wishes/new", [303, 422, 422, 422, 200, 200, 200, 200]),
         page(&format!("/api/v1/wall/{community}"), [200, 200, 200, 200, 200, 200, 200, 200]),
         page("/api/v1/wall/999999", [404, 404, 404, 404, 404, 404, 404, 404]),
         Row {

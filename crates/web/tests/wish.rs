@@ -266,3 +266,121 @@ async fn wishes_stay_in_their_community_and_household() {
 async fn wish_household(app: &TestApp, id: &Value) -> i64 {
     weizhili_store::wish::get(&app.db, id.as_i64().unwrap()).await.unwrap().unwrap().household_id.unwrap()
 }
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn on_the_pages_a_resident_wishes_staff_publish_a_volunteer_claims_and_the_wall_shows_it() {
+    let app = spawn_app().await;
+    app.login_as("jumin").await;
+    let (status, form) = app.page("/wishes/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("许个心愿") && form.contains("name=\"category\""));
+    let bad =
+        app.post_form("/wishes", &[("title", "灯"), ("description", "三楼的灯坏了"), ("category", "repair")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = bad.text().await.unwrap();
+    assert!(
+        page.contains("心愿标题请写 2 到 40 个字") && page.contains("三楼的灯坏了"),
+        "the message, and nothing lost"
+    );
+    let ok = app.post_form("/wishes", &[("title", "<script>alert(1)</script>换灯泡"), ("category", "repair")]).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let wish_page = location(&ok);
+    let (_, page) = app.page(&wish_page).await;
+    assert!(page.contains("待审核") && page.contains("撤回心愿"));
+    assert!(
+        !page.contains("<script>alert(1)") && (page.contains("&lt;script&gt;") || page.contains("&#60;script&#62;"))
+    );
+
+    let staff = TestApp {
+        client: new_client(),
+        csrf: Default::default(),
+        addr: app.addr.clone(),
+        db: app.db.clone(),
+        db_url: app.db_url.clone(),
+        clock: app.clock.clone(),
+    };
+    staff.login_as("shegong").await;
+    let (_, list) = staff.page("/wishes?view=all&status=submitted").await;
+    assert!(list.contains(&wish_page), "staff see it waiting for review");
+    let (_, page) = staff.page(&wish_page).await;
+    assert!(page.contains("审核通过，发布到心愿墙"));
+    let r =
+        staff.post_form(&format!("{wish_page}/publish"), &[("category", "repair"), ("due_date", "2026-06-20")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let volunteer = TestApp {
+        client: new_client(),
+        csrf: Default::default(),
+        addr: app.addr.clone(),
+        db: app.db.clone(),
+        db_url: app.db_url.clone(),
+        clock: app.clock.clone(),
+    };
+    volunteer.login_as("zhiyuanzhe").await;
+    let (_, wall) = volunteer.page("/wishes?view=wall").await;
+    assert!(wall.contains(&wish_page));
+    volunteer.page(&wish_page).await;
+    let r = volunteer.post_form(&format!("{wish_page}/claim"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = volunteer.page(&wish_page).await;
+    assert!(page.contains("已认领") && page.contains("心愿已完成"));
+
+    let late = TestApp {
+        client: new_client(),
+        csrf: Default::default(),
+        addr: app.addr.clone(),
+        db: app.db.clone(),
+        db_url: app.db_url.clone(),
+        clock: app.clock.clone(),
+    };
+    late.login_as("zhiyuanzhe2").await;
+    late.page("/wishes?view=wall").await;
+    let r = late.post_form(&format!("{wish_page}/claim"), &[]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("已经有人认领"));
+
+    let cid = community_id(&app).await;
+    let wall = new_client().get(app.url(&format!("/wall/{cid}"))).send().await.unwrap().text().await.unwrap();
+    assert!(wall.contains("已认领") && wall.contains("换灯泡") && !wall.contains("<script>alert(1)"));
+    let me = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let name = weizhili_store::grid::resident(&app.db, me.resident_id.unwrap()).await.unwrap().unwrap().resident.name;
+    assert!(!wall.contains(&name), "no full name on the wall page");
+    assert_eq!(new_client().get(app.url("/wall/424242")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn staff_enter_a_wish_from_the_wish_box_for_a_household() {
+    let app = spawn_app().await;
+    app.login_as("shegong").await;
+    let id = app.resident_in("幸福里社区", "8栋").await;
+    let r = weizhili_store::grid::resident(&app.db, id).await.unwrap().unwrap();
+    let hh = r.resident.household_id.to_string();
+    let (_, household) = app.page(&format!("/households/{hh}")).await;
+    assert!(household.contains(&format!("/wishes/new?household={hh}")));
+    let (status, form) = app.page(&format!("/wishes/new?household={hh}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains(&r.resident.name) && form.contains("心愿卡编号"));
+    let rid = id.to_string();
+    let ok = app
+        .post_form(
+            "/wishes",
+            &[
+                ("household_id", &hh),
+                ("resident_id", &rid),
+                ("title", "想学用智能手机"),
+                ("category", "learning"),
+                ("source", "box"),
+                ("slip_no", "B-102"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&location(&ok)).await;
+    assert!(page.contains("心愿箱") && page.contains("B-102") && page.contains(&r.resident.name));
+    let (status, _) = app.page("/wishes/new").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "staff choose a household first");
+}

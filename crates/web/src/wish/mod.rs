@@ -1,7 +1,9 @@
 //! Micro-wishes (微心愿) in the web layer: who may see and do what with a wish, the views (full for the people
 //! involved, anonymised for the wall), and the actions shared by the pages and the API.
 
+pub mod actions;
 pub mod api;
+pub mod pages;
 
 use axum::Router;
 use serde::Serialize;
@@ -14,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes())
+    Router::new().merge(api::routes()).merge(pages::routes())
 }
 
 /// Where a wish sits, for the permission policy.
@@ -88,6 +90,23 @@ pub struct WishView {
 }
 
 impl WishView {
+    pub fn status_key(&self) -> String {
+        format!("wish-status-{}", self.status)
+    }
+
+    pub fn category_key(&self) -> String {
+        format!("wish-category-{}", self.category.replace('_', "-"))
+    }
+
+    pub fn source_key(&self) -> String {
+        format!("wish-source-{}", self.source)
+    }
+
+    /// The rating as stars, for pages.
+    pub fn stars(&self) -> String {
+        "★".repeat(self.satisfaction.unwrap_or(0).clamp(0, 5) as usize)
+    }
+
     pub fn build(row: &Row, involved: bool) -> WishView {
         let w = &row.wish;
         let full = row.wisher_name.clone().unwrap_or_default();
@@ -205,6 +224,16 @@ impl WallItem {
             published_at: w.published_at,
         }
     }
+}
+
+/// Whether the user is of the wisher's household.
+pub fn is_wisher(user: &CurrentUser, w: &Wish) -> bool {
+    w.household_id.is_some()
+        && user
+            .actor
+            .grants
+            .iter()
+            .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == w.household_id)
 }
 
 /// A wish this user may see, with its row and claim, or 404.

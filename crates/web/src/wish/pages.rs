@@ -1,0 +1,481 @@
+//! The micro-wish pages: the list for each person (my household's, the wall to claim from, what I claimed,
+//! everything for staff), the wish form (also for proxy entries), a wish with its story and the actions open to
+//! the reader, and the public wall.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use weizhili_core::access::{Action, ListScope, Place, Role};
+use weizhili_core::wish::{Category, Source, WishAction, WishStatus};
+use weizhili_store::grid::{self as grid_store, ResidentFilter};
+use weizhili_store::wish::{self as store, Filter};
+
+use super::actions::{self, ActionInput, WishInput, allowed};
+use super::{WallItem, WishView, visible};
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::grid::pages::{Choice, parse_id};
+use crate::page::{PageCtx, render, with_page};
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/wishes", get(list).post(create))
+        .route("/wishes/new", get(new_form))
+        .route("/wishes/{id}", get(detail))
+        .route("/wishes/{id}/{action}", post(act))
+        .route("/wall/{community_id}", get(wall))
+}
+
+/// The lists a person may open, in the order the tabs show them.
+fn views_for(user: &CurrentUser) -> Vec<&'static str> {
+    let community = user.community_id().map(Place::community);
+    let mut views = Vec::new();
+    let reviewer = user.actor.is_admin() || community.as_ref().is_some_and(|p| user.can(Action::ReviewWish, p));
+    if reviewer {
+        views.push("all");
+    }
+    if !reviewer && matches!(user.actor.list_scope(Action::ViewGrid), ListScope::Buildings(_)) {
+        views.push("buildings");
+    }
+    if user.actor.has_role(Role::Resident) {
+        views.push("mine");
+    }
+    if community.as_ref().is_some_and(|p| user.can(Action::ClaimWish, p))
+        || user.actor.grants.iter().any(|g| g.role == Role::BuildingHead)
+    {
+        views.push("wall");
+        views.push("claimed");
+    }
+    views
+}
+
+pub struct Tab {
+    pub href: String,
+    pub key: String,
+    pub current: bool,
+}
+
+pub struct Item {
+    pub view: WishView,
+}
+
+#[derive(Template)]
+#[template(path = "wish/list.html")]
+struct ListPage {
+    c: PageCtx,
+    tabs: Vec<Tab>,
+    statuses: Vec<Tab>,
+    items: Vec<Item>,
+    total: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    can_submit: bool,
+    wall_href: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    view: Option<String>,
+    status: Option<String>,
+    page: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let views = views_for(&user);
+    let Some(default) = views.first().copied() else {
+        return Err(AppError::Forbidden);
+    };
+    let view = q.view.as_deref().filter(|v| views.contains(v)).unwrap_or(default);
+    let status = q.status.as_deref().and_then(|s| WishStatus::parse(s).ok());
+    let mut filter = Filter {
+        community_id: user.community_id(),
+        page: q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1),
+        per_page: 20,
+        ..Default::default()
+    };
+    match view {
+        "buildings" => {
+            if let ListScope::Buildings(ids) = user.actor.list_scope(Action::ViewGrid) {
+                filter.building_ids = Some(ids);
+            }
+        }
+        "mine" => {
+            let ids =
+                user.actor.grants.iter().filter(|g| g.role == Role::Resident).filter_map(|g| g.scope_id).collect();
+            filter.household_ids = Some(ids);
+        }
+        "wall" => filter.statuses = vec![WishStatus::Published],
+        "claimed" => filter.claimed_by = Some(user.user.id),
+        _ => {}
+    }
+    if let Some(s) = status
+        && view != "wall"
+    {
+        filter.statuses = vec![s];
+    }
+    let found = store::list(&state.db, &filter).await?;
+    let items = found
+        .rows
+        .iter()
+        .map(|row| {
+            let s = super::standing(&user, &row.wish, row.claim.as_ref().filter(|c| c.status == "active"));
+            Item { view: WishView::build(row, s.involved) }
+        })
+        .collect();
+    let tabs = views
+        .iter()
+        .map(|v| Tab { href: format!("/wishes?view={v}"), key: format!("wish-view-{v}"), current: *v == view })
+        .collect();
+    let statuses = if view == "wall" {
+        vec![]
+    } else {
+        WishStatus::ALL
+            .iter()
+            .map(|s| Tab {
+                href: format!("/wishes?view={view}&status={}", s.as_str()),
+                key: format!("wish-status-{}", s.as_str()),
+                current: status == Some(*s),
+            })
+            .collect()
+    };
+    let query = [("view", view.to_owned()), ("status", q.status.clone().unwrap_or_default())];
+    let pages = found.pages();
+    let can_submit = user.actor.has_role(Role::Resident)
+        || views.contains(&"all")
+        || user.actor.grants.iter().any(|g| g.role == Role::BuildingHead);
+    Ok(render(&ListPage {
+        tabs,
+        statuses,
+        items,
+        total: found.total,
+        prev: (found.page > 1).then(|| with_page("/wishes", &query, found.page - 1)),
+        next: (found.page < pages).then(|| with_page("/wishes", &query, found.page + 1)),
+        can_submit,
+        wall_href: user.community_id().map(|id| format!("/wall/{id}")),
+        c,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "wish/new.html")]
+struct NewPage {
+    c: PageCtx,
+    input: FormInput,
+    categories: Vec<Choice>,
+    sources: Vec<Choice>,
+    residents: Vec<Choice>,
+    /// Set for a proxy entry: the household's address.
+    proxy_for: Option<String>,
+    error: Option<String>,
+}
+
+/// The wish form as typed, so that nothing is lost when it comes back with a message.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FormInput {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub category: String,
+    pub anonymous: Option<String>,
+    pub household_id: Option<String>,
+    pub resident_id: Option<String>,
+    pub source: Option<String>,
+    pub slip_no: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    household: Option<String>,
+}
+
+async fn new_page(
+    state: &AppState,
+    c: PageCtx,
+    user: &CurrentUser,
+    input: FormInput,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let mut proxy_for = None;
+    let mut residents = Vec::new();
+    if let Some(hid) = input.household_id.as_deref().filter(|h| !h.is_empty()) {
+        let h = crate::grid::visible_household(state, user, parse_id(hid)?).await?;
+        user.require(Action::SubmitWish, &crate::grid::household_place(&h))?;
+        let b = grid_store::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
+        proxy_for = Some(crate::grid::place_label(&b.name, &h.unit, &h.room));
+        let filter = ResidentFilter { household_id: Some(h.id), page: 1, per_page: 50, ..Default::default() };
+        let scope = ListScope::Households(vec![h.id]);
+        let chosen = input.resident_id.clone().unwrap_or_default();
+        residents = grid_store::residents(&state.db, &scope, &filter, state.clock.this_year())
+            .await?
+            .rows
+            .into_iter()
+            .map(|r| Choice {
+                selected: chosen == r.resident.id.to_string(),
+                value: r.resident.id.to_string(),
+                label: r.resident.name,
+            })
+            .collect();
+    } else if !user.actor.has_role(Role::Resident) {
+        // Staff and building heads enter wishes from a household's page.
+        return Err(AppError::invalid("household_required", ""));
+    }
+    let categories = Category::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.as_str().into(),
+            label: c.t(&format!("wish-category-{}", k.as_str().replace('_', "-"))),
+            selected: input.category == k.as_str(),
+        })
+        .collect();
+    let source = input.source.clone().unwrap_or_else(|| "box".into());
+    let sources = Source::ALL
+        .iter()
+        .filter(|s| **s != Source::Online)
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: c.t(&format!("wish-source-{}", s.as_str())),
+            selected: source == s.as_str(),
+        })
+        .collect();
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let mut response = render(&NewPage { c, input, categories, sources, residents, proxy_for, error });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let input = FormInput { household_id: q.household, ..Default::default() };
+    new_page(&state, c, &user, input, None).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Form(form): Form<FormInput>,
+) -> Result<Response, AppError> {
+    let id = |s: &Option<String>| s.as_deref().filter(|v| !v.is_empty()).map(parse_id).transpose();
+    let household_id = id(&form.household_id)?;
+    let input = WishInput {
+        title: form.title.clone(),
+        description: form.description.clone(),
+        category: form.category.clone(),
+        anonymous: form.anonymous.is_some(),
+        household_id,
+        resident_id: if household_id.is_some() { id(&form.resident_id)? } else { None },
+        source: if household_id.is_some() { form.source.clone() } else { None },
+        slip_no: form.slip_no.clone(),
+    };
+    match actions::submit(&state, &user, input).await {
+        Ok(w) => Ok(Redirect::to(&format!("/wishes/{}", w.id)).into_response()),
+        Err(AppError::Invalid { code, .. }) => {
+            let message = crate::error::message(c.lang, code);
+            new_page(&state, c, &user, form, Some(message)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub struct Step {
+    pub kind_key: String,
+    pub text: Option<String>,
+    pub author: Option<String>,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "wish/detail.html")]
+struct DetailPage {
+    c: PageCtx,
+    wish: WishView,
+    star_choices: Vec<(u8, String)>,
+    steps: Vec<Step>,
+    actions: Vec<&'static str>,
+    categories: Vec<Choice>,
+    similar: Vec<(i64, String)>,
+    error: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    c: PageCtx,
+    user: &CurrentUser,
+    id: i64,
+    error: Option<(axum::http::StatusCode, String)>,
+) -> Result<Response, AppError> {
+    let (row, s) = visible(state, user, id).await?;
+    let w = WishView::build(&row, s.involved);
+    let is_wisher = super::is_wisher(user, &row.wish);
+    let status = WishStatus::parse(&row.wish.status).map_err(|_| AppError::NotFound)?;
+    let mut open: Vec<&'static str> =
+        status.allowed_actions().filter(|a| allowed(*a, &s, is_wisher).is_ok()).map(WishAction::as_str).collect();
+    open.retain(|a| *a != "lapse");
+    if s.claimant && status == WishStatus::Claimed {
+        open.insert(0, "contact");
+    }
+    let steps = if s.involved || s.claimant {
+        store::updates(&state.db, id)
+            .await?
+            .into_iter()
+            .map(|(u, author)| Step {
+                kind_key: format!("wish-step-{}", u.kind),
+                text: u.text,
+                author,
+                at: weizhili_core::clock::china_time(u.created_at).format("%Y-%m-%d %H:%M").to_string(),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let similar = match (s.reviewer, status, row.wish.household_id) {
+        (true, WishStatus::Submitted, Some(h)) => {
+            store::open_of_household(&state.db, h, id).await?.into_iter().map(|o| (o.id, o.title)).collect()
+        }
+        _ => vec![],
+    };
+    let categories = Category::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.as_str().into(),
+            label: c.t(&format!("wish-category-{}", k.as_str().replace('_', "-"))),
+            selected: row.wish.category == k.as_str(),
+        })
+        .collect();
+    let code = error.as_ref().map(|e| e.0).unwrap_or(axum::http::StatusCode::OK);
+    let mut response = render(&DetailPage {
+        c,
+        wish: w,
+        star_choices: (1..=5).map(|n| (n, "★".repeat(usize::from(n)))).collect(),
+        steps,
+        actions: open,
+        categories,
+        similar,
+        error: error.map(|e| e.1),
+    });
+    *response.status_mut() = code;
+    Ok(response)
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    detail_page(&state, c, &user, parse_id(&id)?, None).await
+}
+
+#[derive(Deserialize, Default)]
+struct ActionForm {
+    category: Option<String>,
+    due_date: Option<String>,
+    reason: Option<String>,
+    organisation: Option<String>,
+    note: Option<String>,
+    minutes: Option<String>,
+    satisfaction: Option<String>,
+    thanks: Option<String>,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    c: PageCtx,
+    user: CurrentUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let due_date = match blank(&form.due_date) {
+        None => None,
+        Some(d) => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let message = crate::error::message(c.lang, "bad_date");
+                return detail_page(
+                    &state,
+                    c,
+                    &user,
+                    id,
+                    Some((axum::http::StatusCode::UNPROCESSABLE_ENTITY, message)),
+                )
+                .await;
+            }
+        },
+    };
+    let input = ActionInput {
+        category: blank(&form.category),
+        due_date,
+        reason: blank(&form.reason),
+        organisation: blank(&form.organisation),
+        note: blank(&form.note),
+        minutes: blank(&form.minutes).and_then(|m| m.parse().ok()).or(blank(&form.minutes).map(|_| -1)),
+        satisfaction: blank(&form.satisfaction).and_then(|s| s.parse().ok()),
+        thanks: blank(&form.thanks),
+    };
+    match actions::perform(&state, &user, id, &action, input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/wishes/{id}")).into_response()),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let message = crate::error::message(c.lang, e.code());
+            detail_page(&state, c, &user, id, Some((e.status(), message))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "wish/wall.html")]
+struct WallPage {
+    c: PageCtx,
+    community: String,
+    items: Vec<WallItem>,
+    screen: bool,
+    signed_in: bool,
+}
+
+#[derive(Deserialize)]
+struct WallQuery {
+    screen: Option<String>,
+}
+
+/// The smiley wall (笑脸墙) online: anyone may look; nobody's name, room or phone is on it.
+async fn wall(
+    State(state): State<AppState>,
+    c: PageCtx,
+    MaybeUser(user): MaybeUser,
+    Path(community_id): Path<String>,
+    Query(q): Query<WallQuery>,
+) -> Result<Response, AppError> {
+    let community = grid_store::community(&state.db, parse_id(&community_id)?).await?.ok_or(AppError::NotFound)?;
+    let filter = Filter {
+        community_id: Some(community.id),
+        statuses: WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect(),
+        page: 1,
+        per_page: 60,
+        ..Default::default()
+    };
+    let items = store::list(&state.db, &filter).await?.rows.iter().map(WallItem::build).collect();
+    Ok(render(&WallPage {
+        c,
+        community: community.name,
+        items,
+        screen: q.screen.as_deref() == Some("1"),
+        signed_in: user.is_some(),
+    }))
+}
