@@ -174,9 +174,27 @@ pub async fn claim(
     if status_of(&fresh)? == WishStatus::Claimed {
         return Err(StoreError::Conflict("wish_already_claimed"));
     }
-    let claim = wish_claim::ActiveModel {
-        wish_id: Set(fresh.id),
-        community_id: Set(fresh.community_id),
+    let claim = insert_claim(&txn, &fresh, user_id, organisation, now).await?;
+    let moved = match apply(&txn, &fresh, WishAction::Claim, Change::default(), now).await {
+        Err(StoreError::Conflict("wish_changed")) => return Err(StoreError::Conflict("wish_already_claimed")),
+        other => other?,
+    };
+    add_update(&txn, &moved, Some(user_id), "claim", None, now).await?;
+    txn.commit().await?;
+    Ok((moved, claim))
+}
+
+/// Inserts an active claim; a second active claim of the same wish is `Conflict("wish_already_claimed")`.
+pub async fn insert_claim(
+    db: &impl ConnectionTrait,
+    w: &Wish,
+    user_id: i64,
+    organisation: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Claim> {
+    wish_claim::ActiveModel {
+        wish_id: Set(w.id),
+        community_id: Set(w.community_id),
         user_id: Set(user_id),
         organisation: Set(organisation),
         status: Set("active".into()),
@@ -186,16 +204,9 @@ pub async fn claim(
         end_reason: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await
-    .map_err(|e| StoreError::on_unique(e, "wish_already_claimed"))?;
-    let moved = match apply(&txn, &fresh, WishAction::Claim, Change::default(), now).await {
-        Err(StoreError::Conflict("wish_changed")) => return Err(StoreError::Conflict("wish_already_claimed")),
-        other => other?,
-    };
-    add_update(&txn, &moved, Some(user_id), "claim", None, now).await?;
-    txn.commit().await?;
-    Ok((moved, claim))
+    .map_err(|e| StoreError::on_unique(e, "wish_already_claimed"))
 }
 
 /// Ends the active claim of a wish: `released`, `revoked`, `lapsed` or `completed`.

@@ -6,6 +6,7 @@
 //! zhiyuanzhe, zhiyuanzhe2, jumin, jumin2.
 
 pub mod data;
+mod wishes;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -44,6 +45,7 @@ pub struct Seeded {
     pub communities: usize,
     pub households: usize,
     pub residents: usize,
+    pub wishes: usize,
 }
 
 /// Whether the demo is already in this database.
@@ -59,6 +61,7 @@ fn grant(role: Role, scope_id: Option<i64>, community_id: Option<i64>) -> Grant 
 struct Stored {
     id: i64,
     household_id: i64,
+    building_id: i64,
     building: String,
     name: String,
     age: i32,
@@ -142,6 +145,7 @@ pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, 
                         stored.push(Stored {
                             id: r.id,
                             household_id: household.id,
+                            building_id: building.id,
                             building: b.name.clone(),
                             name: p.name.clone(),
                             age: p.age(this_year),
@@ -204,6 +208,20 @@ pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, 
         )
         .await?;
     }
+    let staff = account::user_by_login(&txn, "shegong").await?.ok_or(crate::StoreError::NotFound)?;
+    let mut helpers = Vec::new();
+    for login in ["zhiyuanzhe", "zhiyuanzhe2", "loudongzhang"] {
+        helpers.extend(account::user_by_login(&txn, login).await?.map(|u| u.id));
+    }
+    // Wishers: older people and families with children, as in a real programme; not the demo accounts'
+    // households, so that their lists start empty.
+    let wishers: Vec<wishes::Wisher> = people
+        .iter()
+        .filter(|p| !taken.contains(&p.household_id))
+        .filter(|p| p.age >= 65 || p.tags.contains(&"migrant_child") || p.tags.contains(&"living_alone"))
+        .map(|p| (p.id, p.household_id, p.building_id))
+        .collect();
+    seeded.wishes = wishes::seed(&txn, cid, &wishers, staff.id, &helpers, now).await?;
     txn.commit().await?;
     Ok(seeded)
 }
