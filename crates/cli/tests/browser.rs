@@ -135,9 +135,18 @@ async fn body_font_px(driver: &WebDriver) -> WebDriverResult<f64> {
     Ok(size.trim_end_matches("px").parse().unwrap_or(0.0))
 }
 
-#[tokio::test]
-#[ignore = "needs chromium and chromedriver; .ci/run runs it"]
-async fn staff_filter_residents_by_building_in_a_real_browser() {
+/// Everything a browser test runs against: the real `weizhili demo` on a fresh database, chromedriver, and a
+/// headless Chromium with a profile of its own. Dropping it stops the processes and removes the folders.
+struct Browser {
+    driver: WebDriver,
+    base: String,
+    _chromedriver: Killed,
+    _app: Killed,
+    _profile: TempDir,
+    _data: TempDir,
+}
+
+async fn launch() -> Browser {
     // 1. The real binary, seeding a fresh demo database.
     let data = TempDir::new("wzl_browser_db");
     let app_port = free_port();
@@ -187,18 +196,32 @@ async fn staff_filter_residents_by_building_in_a_real_browser() {
     caps.set_binary(CHROMIUM).unwrap();
     let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps).await.expect("a chromedriver session");
 
+    Browser { driver, base, _chromedriver: chromedriver, _app: app, _profile: profile, _data: data }
+}
+
+/// Signs in through the login form.
+async fn sign_in(driver: &WebDriver, base: &str, login: &str) -> WebDriverResult<()> {
+    driver.delete_all_cookies().await?;
+    driver.goto(format!("{base}/login")).await?;
+    driver.find(By::Id("login")).await?.send_keys(login).await?;
+    driver.find(By::Id("password")).await?.send_keys("demo1234").await?;
+    driver.find(By::Css("main form button[type=submit]")).await?.click().await?;
+    eventually("signed in, off the login page", || async {
+        driver.current_url().await.is_ok_and(|u| !u.path().starts_with("/login"))
+    })
+    .await;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it"]
+async fn staff_filter_residents_by_building_in_a_real_browser() {
+    let Browser { driver, base, _chromedriver, _app, _profile, _data } = launch().await;
     let shots = screenshot_dir();
     driver
         .run_and_quit(|driver| async move {
             // 4. Sign in as a social worker, through the form.
-            driver.goto(format!("{base}/login")).await?;
-            driver.find(By::Id("login")).await?.send_keys("shegong").await?;
-            driver.find(By::Id("password")).await?.send_keys("demo1234").await?;
-            driver.find(By::Css("main form button[type=submit]")).await?.click().await?;
-            eventually("signed in, off the login page", || async {
-                driver.current_url().await.is_ok_and(|u| !u.path().starts_with("/login"))
-            })
-            .await;
+            sign_in(&driver, &base, "shegong").await?;
 
             // The resident list, filtered to 3栋 with the form.
             driver.goto(format!("{base}/residents")).await?;
@@ -271,6 +294,73 @@ async fn staff_filter_residents_by_building_in_a_real_browser() {
         })
         .await
         .expect("the browser session");
-    drop(chromedriver);
-    drop(app);
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it"]
+async fn a_wish_goes_from_a_resident_to_the_wall_in_a_real_browser() {
+    let Browser { driver, base, _chromedriver, _app, _profile, _data } = launch().await;
+    let shots = screenshot_dir();
+    driver
+        .run_and_quit(|driver| async move {
+            // jumin makes a wish.
+            sign_in(&driver, &base, "jumin").await?;
+            driver.goto(format!("{base}/wishes/new")).await?;
+            driver.find(By::Id("title")).await?.send_keys("帮我换个楼道灯泡").await?;
+            driver.find(By::Id("description")).await?.send_keys("二楼的灯坏了").await?;
+            driver.find(By::Css("input[name=category][value=repair]")).await?.click().await?;
+            driver.find(By::Id("submit-wish")).await?.click().await?;
+            eventually("on the wish's page", || async {
+                driver
+                    .current_url()
+                    .await
+                    .is_ok_and(|u| u.path().starts_with("/wishes/") && !u.path().ends_with("/new"))
+            })
+            .await;
+            let wish_url = driver.current_url().await?;
+            assert_eq!(driver.find(By::Id("wish-status")).await?.text().await?.trim(), "待审核");
+
+            // shegong publishes it.
+            sign_in(&driver, &base, "shegong").await?;
+            driver.goto(wish_url.as_str()).await?;
+            driver.find(By::Id("do-publish")).await?.click().await?;
+            eventually("published", || async {
+                match driver.find(By::Id("wish-status")).await {
+                    Ok(e) => e.text().await.is_ok_and(|t| t.trim() == "待认领"),
+                    Err(_) => false,
+                }
+            })
+            .await;
+
+            // zhiyuanzhe claims it.
+            sign_in(&driver, &base, "zhiyuanzhe").await?;
+            driver.goto(wish_url.as_str()).await?;
+            driver.find(By::Id("do-claim")).await?.click().await?;
+            eventually("claimed", || async {
+                match driver.find(By::Id("wish-status")).await {
+                    Ok(e) => e.text().await.is_ok_and(|t| t.trim() == "已认领"),
+                    Err(_) => false,
+                }
+            })
+            .await;
+
+            // The wall shows it claimed, without the wisher's name.
+            driver.delete_all_cookies().await?;
+            driver.goto(format!("{base}/wall/1")).await?;
+            let cards = driver.find_all(By::Css("#wall li")).await?;
+            let mut found = false;
+            for card in cards {
+                let text = card.text().await?;
+                if text.contains("帮我换个楼道灯泡") {
+                    found = true;
+                    assert!(text.contains("已认领"), "{text}");
+                    assert!(text.contains("1栋"), "the building, not the room: {text}");
+                }
+            }
+            assert!(found, "the wish is on the wall");
+            driver.screenshot(&shots.join("wall.png")).await?;
+            Ok::<(), WebDriverError>(())
+        })
+        .await
+        .expect("the browser session");
 }
