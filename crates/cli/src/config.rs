@@ -27,6 +27,8 @@ pub struct Settings {
     pub log_level: String,
     /// Log every SQL statement and its duration.
     pub log_sql: bool,
+    /// Days a claimant has to record first contact with a wisher before the claim lapses.
+    pub first_contact_days: i64,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             log_format: "text".into(),
             log_level: "info".into(),
             log_sql: false,
+            first_contact_days: 7,
         }
     }
 }
@@ -88,6 +91,7 @@ impl Settings {
         weizhili_web::WebConfig {
             secure_cookies: self.secure_cookies,
             session_hours: self.session_hours.max(1),
+            first_contact_days: self.first_contact_days.clamp(1, 90),
             ..Default::default()
         }
     }

@@ -422,3 +422,24 @@ pub async fn open_of_household(db: &impl ConnectionTrait, household_id: i64, exc
         .all(db)
         .await?)
 }
+
+/// Active claims with no first contact since `before`: they lapse, and the wish goes back on the wall.
+pub async fn claims_without_contact(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<Vec<(Wish, Claim)>> {
+    let claims = wish_claim::Entity::find()
+        .filter(wish_claim::Column::Status.eq("active"))
+        .filter(wish_claim::Column::ContactedAt.is_null())
+        .filter(wish_claim::Column::ClaimedAt.lte(before))
+        .order_by_asc(wish_claim::Column::Id)
+        .limit(500)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = claims.iter().map(|c| c.wish_id).collect();
+    let wishes: HashMap<i64, Wish> = wish::Entity::find()
+        .filter(wish::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect();
+    Ok(claims.into_iter().filter_map(|c| wishes.get(&c.wish_id).cloned().map(|w| (w, c))).collect())
+}

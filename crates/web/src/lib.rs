@@ -44,6 +44,8 @@ pub struct WebConfig {
     pub throttle_minutes: i64,
     /// Largest request body, in bytes (uploads included); larger ones get 413.
     pub max_body_bytes: usize,
+    /// Days a claimant has to record first contact before the claim lapses.
+    pub first_contact_days: i64,
 }
 
 impl Default for WebConfig {
@@ -55,6 +57,7 @@ impl Default for WebConfig {
             max_failures_per_ip: 30,
             throttle_minutes: 15,
             max_body_bytes: 6 * 1024 * 1024,
+            first_contact_days: weizhili_core::wish::FIRST_CONTACT_DAYS_DEFAULT,
         }
     }
 }
@@ -115,6 +118,21 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
         .with_state(state)
+}
+
+/// The work that runs on a timer: lapsing claims nobody followed up.
+pub fn spawn_background(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            match wish::actions::lapse_overdue(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(lapsed = n, "claims without first contact went back on the wall"),
+                Err(e) => tracing::error!(error = %e, "lapsing claims failed"),
+            }
+        }
+    });
 }
 
 /// Serves until Ctrl-C or SIGTERM.

@@ -417,3 +417,32 @@ async fn the_demo_has_wishes_in_every_state_a_programme_sees() {
     .unwrap();
     assert!((100..=140).contains(&all.total), "{}", all.total);
 }
+
+#[tokio::test]
+async fn a_claim_without_first_contact_lapses_and_the_wish_returns_as_a_priority() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff = app.api_token("shegong").await;
+    let volunteer = app.api_token("zhiyuanzhe").await;
+    let quiet = submit(&app, &jumin, json!({"title": "帮忙搬米上楼", "category": "transport"})).await;
+    let called = submit(&app, &jumin, json!({"title": "陪我去银行", "category": "companionship"})).await;
+    for w in [&quiet, &called] {
+        act(&app, &staff, &w["id"], "publish", json!({})).await;
+        act(&app, &volunteer, &w["id"], "claim", json!({})).await;
+    }
+    act(&app, &volunteer, &called["id"], "contact", json!({"note": "约了周五"})).await;
+    let state = weizhili_web::AppState::new(app.db.clone(), app.clock.clone(), weizhili_web::WebConfig::default());
+    app.clock.advance(chrono::Duration::days(6));
+    assert_eq!(weizhili_web::wish::actions::lapse_overdue(&state).await.unwrap(), 0, "six days are within the rule");
+    app.clock.advance(chrono::Duration::days(1));
+    let lapsed = weizhili_web::wish::actions::lapse_overdue(&state).await.unwrap();
+    assert!(lapsed >= 1);
+    let (_, w) = app.api_get(&staff, &format!("/api/v1/wishes/{}", quiet["id"])).await;
+    assert_eq!((w["status"].as_str(), w["priority"].as_bool()), (Some("published"), Some(true)));
+    let (_, w) = app.api_get(&staff, &format!("/api/v1/wishes/{}", called["id"])).await;
+    assert_eq!(w["status"], "claimed", "a claimant who made contact keeps the wish");
+    let (_, story) = app.api_get(&staff, &format!("/api/v1/wishes/{}/updates", quiet["id"])).await;
+    assert_eq!(story.as_array().unwrap().last().unwrap()["kind"], "lapse");
+    let (status, _) = act(&app, &app.api_token("zhiyuanzhe2").await, &quiet["id"], "claim", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "someone else can take it on");
+}

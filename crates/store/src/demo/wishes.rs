@@ -124,12 +124,14 @@ pub async fn seed(
         at += Duration::hours(rng.random_range(1..72));
         let helper = helpers[rng.random_range(0..helpers.len())];
         let organisation = rng.random_bool(0.15).then(|| "幸福里社区党支部".to_owned());
-        let w = claim(db, &w, helper, organisation, at).await?;
+        let (w, claim_id) = claim(db, &w, helper, organisation, at).await?;
+        // Every demo claimant has called the wisher, so no claim lapses when the demo server starts.
+        at += Duration::hours(rng.random_range(1..24));
+        wish::mark_contacted(db, claim_id, at).await?;
+        wish::add_update(db, &w, Some(helper), "contact", Some("已电话联系，约好了时间".into()), at).await?;
         if stage == 4 {
             continue;
         }
-        at += Duration::hours(rng.random_range(4..96));
-        wish::add_update(db, &w, Some(helper), "contact", Some("已电话联系，约好了时间".into()), at).await?;
         at += Duration::hours(rng.random_range(4..96));
         let note = NOTES[rng.random_range(0..NOTES.len())];
         let change = Change { minutes: Some(rng.random_range(3..16) * 10), ..Default::default() };
@@ -156,9 +158,9 @@ async fn claim(
     user_id: i64,
     organisation: Option<String>,
     at: DateTime<Utc>,
-) -> Result<wish::Wish> {
-    wish::insert_claim(db, w, user_id, organisation, at).await?;
+) -> Result<(wish::Wish, i64)> {
+    let claim = wish::insert_claim(db, w, user_id, organisation, at).await?;
     let w = wish::apply(db, w, WishAction::Claim, Change::default(), at).await?;
     wish::add_update(db, &w, Some(user_id), "claim", None, at).await?;
-    Ok(w)
+    Ok((w, claim.id))
 }

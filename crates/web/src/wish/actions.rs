@@ -245,3 +245,32 @@ pub async fn perform(
     txn.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
+
+/// Claims with no first contact within `first_contact_days` lapse: the wish goes back on the wall, marked as a
+/// priority, and the story says why. Run every few minutes by the server; returns how many lapsed.
+pub async fn lapse_overdue(state: &AppState) -> Result<usize, AppError> {
+    let now = state.clock.now();
+    let before = now - chrono::Duration::days(state.config.first_contact_days);
+    let mut lapsed = 0;
+    for (w, claim) in store::claims_without_contact(&state.db, before).await? {
+        if !weizhili_core::wish::lapse_due(claim.claimed_at, false, now, state.config.first_contact_days) {
+            continue;
+        }
+        let txn = begin_write(&state.db).await?;
+        let change = Change { priority: Some(true), ..Default::default() };
+        match store::apply(&txn, &w, WishAction::Lapse, change, now).await {
+            Ok(moved) => {
+                store::end_claim(&txn, w.id, "lapsed", None, now).await?;
+                store::add_update(&txn, &moved, None, "lapse", None, now).await?;
+                let entry = audit::Entry { community_id: Some(w.community_id), ..audit::Entry::new("wish.lapse") };
+                audit::record(&txn, now, entry.object("wish", w.id).detail(format!("claim={}", claim.id))).await?;
+                txn.commit().await.map_err(StoreError::from)?;
+                lapsed += 1;
+            }
+            // Someone acted on it meanwhile: nothing to do.
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(lapsed)
+}
