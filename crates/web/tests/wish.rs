@@ -446,3 +446,27 @@ async fn a_claim_without_first_contact_lapses_and_the_wish_returns_as_a_priority
     let (status, _) = act(&app, &app.api_token("zhiyuanzhe2").await, &quiet["id"], "claim", json!({})).await;
     assert_eq!(status, StatusCode::OK, "someone else can take it on");
 }
+
+#[tokio::test]
+async fn a_building_head_lists_the_wishes_of_all_their_buildings() {
+    let app = spawn_app().await;
+    let head = app.api_token("loudongzhang").await;
+    let (_, list) = app.api_get(&head, "/api/v1/wishes?per_page=200").await;
+    let buildings: std::collections::BTreeSet<&str> =
+        list["items"].as_array().unwrap().iter().filter_map(|w| w["building"].as_str()).collect();
+    assert!(buildings.iter().all(|b| *b == "1栋" || *b == "2栋"), "{buildings:?}");
+    assert_eq!(buildings.len(), 2, "both of their buildings: {buildings:?}");
+    let all = weizhili_store::wish::list(
+        &app.db,
+        &weizhili_store::wish::Filter {
+            community_id: Some(community_id(&app).await),
+            page: 1,
+            per_page: 200,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let expected = all.rows.iter().filter(|r| matches!(r.building_name.as_deref(), Some("1栋") | Some("2栋"))).count();
+    assert_eq!(list["total"].as_u64().unwrap() as usize, expected);
+}

@@ -67,7 +67,7 @@ pub async fn list_wishes(
         match super::list_scope(&user) {
             ListScope::Households(ids) if !user.can(Action::ClaimWish, &community) => filter.household_ids = Some(ids),
             ListScope::Buildings(ids) if filter.building_id.is_none_or(|b| ids.contains(&b)) => {
-                filter.building_id = filter.building_id.or(ids.first().copied());
+                filter.building_ids = Some(ids);
             }
             _ if user.can(Action::ClaimWish, &community) => {
                 if filter.statuses.is_empty() {
