@@ -39,6 +39,8 @@ struct HomePage {
     tiles: Vec<Tile>,
     next_steps: Vec<Line>,
     signed_in: bool,
+    /// "Median N days from publishing to fulfilment this month", for staff.
+    median: Option<String>,
 }
 
 fn tiles(c: &PageCtx, counts: &GridCounts, care_only: bool) -> Vec<Tile> {
@@ -68,6 +70,7 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
             tiles: vec![],
             next_steps: vec![Line { label: c.t("login-submit"), href: "/login".into() }],
             signed_in: false,
+            median: None,
             c,
         }));
     };
@@ -78,6 +81,7 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
     };
     let community_name = community.as_ref().map(|c| c.name.clone()).unwrap_or_default();
     let mut next_steps = Vec::new();
+    let mut median = None;
     let (heading, intro, tiles) = if user.actor.is_admin() || matches!(scope, ListScope::Communities(_)) {
         let counts = grid::counts(&state.db, &scope, None).await?;
         let place = user.community_id().map(Place::community);
@@ -95,7 +99,23 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
         }
         let heading =
             if user.actor.is_admin() { c.t("home-admin") } else { c.ta("home-staff", "community", &community_name) };
-        (heading, c.t("home-staff-intro"), tiles(&c, &counts, false))
+        let mut all_tiles = tiles(&c, &counts, false);
+        if let Some(cid) = user.community_id().filter(|_| !user.actor.is_admin()) {
+            let (from, to) = crate::wish::pages::this_month(state.clock.now());
+            let month = weizhili_store::wish::month_counts(&state.db, cid, from, to).await?;
+            let wish_tile = |key: &str, value: u64, href: &str| Tile { label: c.t(key), value, href: href.into() };
+            all_tiles.push(wish_tile("home-wishes-waiting", month.waiting_review, "/wishes?view=all&status=submitted"));
+            all_tiles.push(wish_tile("home-wishes-unclaimed", month.unclaimed, "/wishes?view=all&status=published"));
+            all_tiles.push(wish_tile("home-wishes-collected", month.collected, "/wishes?view=all"));
+            all_tiles.push(wish_tile("home-wishes-published", month.published, "/wishes?view=all"));
+            all_tiles.push(wish_tile("home-wishes-claimed", month.claimed, "/wishes?view=all&status=claimed"));
+            all_tiles.push(wish_tile("home-wishes-fulfilled", month.fulfilled, "/wishes?view=all&status=fulfilled"));
+            all_tiles.push(wish_tile("home-wishes-confirmed", month.confirmed, "/wishes?view=all&status=confirmed"));
+            if let Some(days) = month.median_days_to_fulfil {
+                median = Some(c.ta("home-wishes-median", "days", format!("{days:.1}")));
+            }
+        }
+        (heading, c.t("home-staff-intro"), all_tiles)
     } else if let ListScope::Buildings(ids) = &scope {
         let counts = grid::counts(&state.db, &scope, None).await?;
         let buildings = grid::buildings(&state.db, &scope, None).await?;
@@ -130,5 +150,5 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
         }
         (c.ta("home-resident", "name", &user.user.display_name), intro, vec![])
     };
-    Ok(render(&HomePage { c, heading, intro, tiles, next_steps, signed_in: true }))
+    Ok(render(&HomePage { c, heading, intro, tiles, next_steps, signed_in: true, median }))
 }

@@ -336,7 +336,7 @@ async fn on_the_pages_a_resident_wishes_staff_publish_a_volunteer_claims_and_the
     let r = volunteer.post_form(&format!("{wish_page}/claim"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = volunteer.page(&wish_page).await;
-    assert!(page.contains("已认领") && page.contains("心愿已完成"));
+    assert!(page.contains("已认领") && page.contains("心愿已实现"));
 
     let late = TestApp {
         client: new_client(),
@@ -469,4 +469,50 @@ async fn a_building_head_lists_the_wishes_of_all_their_buildings() {
     .unwrap();
     let expected = all.rows.iter().filter(|r| matches!(r.building_name.as_deref(), Some("1栋") | Some("2栋"))).count();
     assert_eq!(list["total"].as_u64().unwrap() as usize, expected);
+}
+
+#[tokio::test]
+async fn staff_see_this_months_wishes_and_export_the_ledger() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff_token = app.api_token("shegong").await;
+    let volunteer = app.api_token("zhiyuanzhe").await;
+    let w = submit(&app, &jumin, json!({"title": "想学太极拳", "category": "learning"})).await;
+    act(&app, &staff_token, &w["id"], "publish", json!({})).await;
+    act(&app, &volunteer, &w["id"], "claim", json!({})).await;
+    app.clock.advance(chrono::Duration::days(2));
+    act(&app, &volunteer, &w["id"], "fulfil", json!({"note": "教了第一课", "minutes": 60})).await;
+
+    app.login_as("shegong").await;
+    let (_, home) = app.page("/").await;
+    assert!(home.contains("心愿待审核") && home.contains("本月实现"), "the staff home counts wishes");
+    assert!(home.contains("中位数"), "and says how long fulfilment takes");
+
+    let r = app.get("/wishes/export.xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0][0], "编号");
+    let mine = rows.iter().find(|r| r[6] == "想学太极拳").expect("the new wish is in the ledger");
+    assert_eq!(mine[7], "已实现");
+    assert_eq!(mine[14], "2.0", "two days from publishing to fulfilment");
+    assert_eq!(mine[15], "60");
+    let me = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let name = weizhili_store::grid::resident(&app.db, me.resident_id.unwrap()).await.unwrap().unwrap().resident.name;
+    assert!(rows.iter().flatten().all(|cell| cell != &name), "no wisher's name in the ledger");
+    assert_eq!(app.audit_actions("wish.export").await.len(), 1);
+
+    let helper = TestApp {
+        client: new_client(),
+        csrf: Default::default(),
+        addr: app.addr.clone(),
+        db: app.db.clone(),
+        db_url: app.db_url.clone(),
+        clock: app.clock.clone(),
+    };
+    helper.login_as("zhiyuanzhe").await;
+    assert_eq!(helper.get("/wishes/export.xlsx").await.status(), StatusCode::FORBIDDEN);
 }

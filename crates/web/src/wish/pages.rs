@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/wishes", get(list).post(create))
         .route("/wishes/new", get(new_form))
+        .route("/wishes/export.xlsx", get(export))
         .route("/wishes/{id}", get(detail))
         .route("/wishes/{id}/{action}", post(act))
         .route("/wall/{community_id}", get(wall))
@@ -73,6 +74,7 @@ struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     can_submit: bool,
+    can_export: bool,
     wall_href: Option<String>,
 }
 
@@ -159,6 +161,7 @@ async fn list(
         prev: (found.page > 1).then(|| with_page("/wishes", &query, found.page - 1)),
         next: (found.page < pages).then(|| with_page("/wishes", &query, found.page + 1)),
         can_submit,
+        can_export: views.contains(&"all") && user.community_id().is_some(),
         wall_href: user.community_id().map(|id| format!("/wall/{id}")),
         c,
     }))
@@ -478,4 +481,42 @@ async fn wall(
         screen: q.screen.as_deref() == Some("1"),
         signed_in: user.is_some(),
     }))
+}
+
+/// The wish ledger (心愿台账) as Excel, for staff; audited.
+async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    let cid = user.community_id().ok_or(AppError::Forbidden)?;
+    user.require(Action::ReviewWish, &Place::community(cid))?;
+    let bytes = store::export_ledger(&state.db, cid).await?;
+    let entry = user.audit("wish.export").detail(format!("bytes={}", bytes.len()));
+    weizhili_store::audit::record(&state.db, state.clock.now(), entry).await?;
+    let filename = format!("wishes-{}.xlsx", state.clock.now().format("%Y%m%d"));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The first instant of this month and of the next, Beijing time.
+pub fn this_month(
+    now: chrono::DateTime<chrono::Utc>,
+) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    use chrono::{Datelike, TimeZone};
+    let local = weizhili_core::clock::china_time(now);
+    let offset = *local.offset();
+    let start = offset.with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0).single();
+    let (y, m) = if local.month() == 12 { (local.year() + 1, 1) } else { (local.year(), local.month() + 1) };
+    let end = offset.with_ymd_and_hms(y, m, 1, 0, 0, 0).single();
+    match (start, end) {
+        (Some(s), Some(e)) => (s.with_timezone(&chrono::Utc), e.with_timezone(&chrono::Utc)),
+        _ => (now, now),
+    }
 }
