@@ -6,6 +6,7 @@ pub mod api;
 pub mod change;
 pub mod forms;
 pub mod pages;
+pub mod places;
 pub mod roster;
 
 use axum::Router;
@@ -19,7 +20,7 @@ use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(pages::routes()).merge(api::routes()).merge(roster::routes())
+    Router::new().merge(pages::routes()).merge(places::routes()).merge(api::routes()).merge(roster::routes())
 }
 
 /// A resident as a viewer may see them: phone and birth year masked unless their role needs them, sensitive
