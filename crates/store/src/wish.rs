@@ -305,6 +305,8 @@ pub struct Filter {
     pub household_ids: Option<Vec<i64>>,
     /// Only wishes this user claims now.
     pub claimed_by: Option<i64>,
+    /// A fragment of the title or the slip number.
+    pub q: Option<String>,
     pub page: u64,
     pub per_page: u64,
 }
@@ -341,6 +343,12 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Page<Row
     }
     if let Some(ids) = &filter.household_ids {
         cond = cond.add(wish::Column::HouseholdId.is_in(ids.clone()));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = crate::like_contains(q);
+        cond = cond.add(
+            Condition::any().add(wish::Column::Title.like(pattern.clone())).add(wish::Column::SlipNo.like(pattern)),
+        );
     }
     if let Some(user_id) = filter.claimed_by {
         let mine = wish_claim::Entity::find()

@@ -516,3 +516,31 @@ async fn staff_see_this_months_wishes_and_export_the_ledger() {
     helper.login_as("zhiyuanzhe").await;
     assert_eq!(helper.get("/wishes/export.xlsx").await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn staff_find_wishes_by_words_slip_number_category_and_building() {
+    let app = spawn_app().await;
+    app.login_as("shegong").await;
+    let (_, all) = app.page("/wishes?view=all").await;
+    let (_, repairs) = app.page("/wishes?view=all&category=repair").await;
+    assert!(repairs.contains("class=\"card wish"), "some repair wishes");
+    for companionship in ["陪老人去医院复查", "周末陪我下下象棋", "陪我去公园走走"] {
+        assert!(!repairs.contains(companionship), "{companionship} is not a repair");
+    }
+    assert_ne!(all, repairs);
+    let (_, found) = app.page("/wishes?view=all&q=助行器").await;
+    assert!(found.contains("想要一个助行器"));
+    assert!(!found.contains("换楼道灯泡"));
+    let cid = community_id(&app).await;
+    let b7 = weizhili_store::grid::buildings_of_community(&app.db, cid)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.name == "7栋")
+        .unwrap()
+        .id;
+    let (_, seven) = app.page(&format!("/wishes?view=all&building={b7}")).await;
+    assert!(seven.contains("· 7栋") && !seven.contains("· 3栋 ·"));
+    let (status, _) = app.page("/wishes?view=all&category=nonsense&building=x&q=").await;
+    assert_eq!(status, StatusCode::OK, "unknown filters are ignored");
+}

@@ -337,3 +337,4 @@ home-wishes-claimed = Claimed this month
 home-wishes-fulfilled = Fulfilled this month
 home-wishes-confirmed = Confirmed this month
 home-wishes-median = This month, a median of { $days } days from publishing to fulfilment
+wish-search-placeholder = Words of the wish, or the slip number

@@ -337,3 +337,4 @@ home-wishes-claimed = 本月认领
 home-wishes-fulfilled = 本月实现
 home-wishes-confirmed = 本月确认
 home-wishes-median = 本月从发布到实现，中位数 { $days } 天
+wish-search-placeholder = 心愿内容，或心愿卡编号

@@ -73,6 +73,11 @@ struct ListPage {
     total: u64,
     prev: Option<String>,
     next: Option<String>,
+    view: String,
+    status: String,
+    search: String,
+    buildings: Vec<Choice>,
+    categories: Vec<Choice>,
     can_submit: bool,
     can_export: bool,
     wall_href: Option<String>,
@@ -82,6 +87,9 @@ struct ListPage {
 struct ListQuery {
     view: Option<String>,
     status: Option<String>,
+    category: Option<String>,
+    building: Option<String>,
+    q: Option<String>,
     page: Option<String>,
 }
 
@@ -101,6 +109,10 @@ async fn list(
         community_id: user.community_id(),
         page: q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1),
         per_page: 20,
+        // Unknown values are ignored: a stale bookmark still opens the list.
+        category: q.category.as_deref().and_then(|c| Category::parse(c).ok()).map(|c| c.as_str().to_owned()),
+        building_id: q.building.as_deref().and_then(|b| b.parse().ok()),
+        q: q.q.clone().filter(|s| !s.trim().is_empty()).map(|s| s.chars().take(40).collect()),
         ..Default::default()
     };
     match view {
@@ -148,7 +160,32 @@ async fn list(
             })
             .collect()
     };
-    let query = [("view", view.to_owned()), ("status", q.status.clone().unwrap_or_default())];
+    let query = [
+        ("view", view.to_owned()),
+        ("status", q.status.clone().unwrap_or_default()),
+        ("category", q.category.clone().unwrap_or_default()),
+        ("building", q.building.clone().unwrap_or_default()),
+        ("q", q.q.clone().unwrap_or_default()),
+    ];
+    let scope = match user.actor.list_scope(Action::ViewGrid) {
+        ListScope::Households(_) | ListScope::Nothing => {
+            ListScope::Communities(user.community_id().into_iter().collect())
+        }
+        other => other,
+    };
+    let buildings = grid_store::buildings(&state.db, &scope, user.community_id())
+        .await?
+        .into_iter()
+        .map(|b| Choice { value: b.id.to_string(), selected: filter.building_id == Some(b.id), label: b.name })
+        .collect();
+    let categories = Category::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.as_str().into(),
+            label: c.t(&format!("wish-category-{}", k.as_str().replace('_', "-"))),
+            selected: filter.category.as_deref() == Some(k.as_str()),
+        })
+        .collect();
     let pages = found.pages();
     let can_submit = user.actor.has_role(Role::Resident)
         || views.contains(&"all")
@@ -160,6 +197,11 @@ async fn list(
         total: found.total,
         prev: (found.page > 1).then(|| with_page("/wishes", &query, found.page - 1)),
         next: (found.page < pages).then(|| with_page("/wishes", &query, found.page + 1)),
+        view: view.to_owned(),
+        status: q.status.clone().unwrap_or_default(),
+        search: q.q.clone().unwrap_or_default(),
+        buildings,
+        categories,
         can_submit,
         can_export: views.contains(&"all") && user.community_id().is_some(),
         wall_href: user.community_id().map(|id| format!("/wall/{id}")),
