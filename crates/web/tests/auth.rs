@@ -77,14 +77,7 @@ async fn failed_logins_are_throttled_per_account() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // After the window, the account works again.
     app.clock.advance(chrono::Duration::minutes(16));
-    let other = crate::helpers::TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let other = app.another_browser();
     other.login_as("jumin").await;
     assert!(!app.audit_actions("login_throttled").await.is_empty());
 }
@@ -167,14 +160,7 @@ async fn staff_reset_a_residents_password_and_it_is_audited() {
     assert!(body.contains("jumin2"));
     assert!(!body.contains("shegong2"), "staff of another community is not listed");
     let jumin = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
-    let signed_in = crate::helpers::TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let signed_in = app.another_browser();
     signed_in.login_as("jumin").await;
     let r = app.post_form(&format!("/users/{}/reset-password", jumin.id), &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -184,14 +170,7 @@ async fn staff_reset_a_residents_password_and_it_is_audited() {
     assert_eq!(app.audit_actions("password.reset").await.len(), 1);
     assert_eq!(signed_in.get("/residents").await.status(), StatusCode::SEE_OTHER, "a reset ends the person's sessions");
 
-    let resident = crate::helpers::TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let resident = app.another_browser();
     resident.page("/login").await;
     let r = resident.post_form("/login", &[("login", "jumin"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the old password no longer works");

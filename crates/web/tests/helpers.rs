@@ -190,6 +190,18 @@ pub fn csrf_in(html: &str) -> Option<String> {
 }
 
 impl TestApp {
+    /// A second browser on the same app and database: its own cookies, signed in as nobody yet.
+    pub fn another_browser(&self) -> TestApp {
+        TestApp {
+            addr: self.addr.clone(),
+            db: self.db.clone(),
+            db_url: self.db_url.clone(),
+            clock: self.clock.clone(),
+            client: new_client(),
+            csrf: Mutex::new(String::new()),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.addr, path)
     }

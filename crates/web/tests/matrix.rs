@@ -159,14 +159,7 @@ async fn every_route_answers_each_role_as_the_policy_says() {
 
 /// A browser-like client signed in as `who`.
 async fn session_client(app: &TestApp, who: &str) -> reqwest::Client {
-    let other = TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let other = app.another_browser();
     other.login_as(who).await;
     other.client
 }

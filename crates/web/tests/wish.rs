@@ -304,14 +304,7 @@ async fn on_the_pages_a_resident_wishes_staff_publish_a_volunteer_claims_and_the
         !page.contains("<script>alert(1)") && (page.contains("&lt;script&gt;") || page.contains("&#60;script&#62;"))
     );
 
-    let staff = TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let staff = app.another_browser();
     staff.login_as("shegong").await;
     let (_, list) = staff.page("/wishes?view=all&status=submitted").await;
     assert!(list.contains(&wish_page), "staff see it waiting for review");
@@ -321,14 +314,7 @@ async fn on_the_pages_a_resident_wishes_staff_publish_a_volunteer_claims_and_the
         staff.post_form(&format!("{wish_page}/publish"), &[("category", "repair"), ("due_date", "2026-06-20")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
-    let volunteer = TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let volunteer = app.another_browser();
     volunteer.login_as("zhiyuanzhe").await;
     let (_, wall) = volunteer.page("/wishes?view=wall").await;
     assert!(wall.contains(&wish_page));
@@ -338,14 +324,7 @@ async fn on_the_pages_a_resident_wishes_staff_publish_a_volunteer_claims_and_the
     let (_, page) = volunteer.page(&wish_page).await;
     assert!(page.contains("已认领") && page.contains("心愿已实现"));
 
-    let late = TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let late = app.another_browser();
     late.login_as("zhiyuanzhe2").await;
     late.page("/wishes?view=wall").await;
     let r = late.post_form(&format!("{wish_page}/claim"), &[]).await;
@@ -505,14 +484,7 @@ async fn staff_see_this_months_wishes_and_export_the_ledger() {
     assert!(rows.iter().flatten().all(|cell| cell != &name), "no wisher's name in the ledger");
     assert_eq!(app.audit_actions("wish.export").await.len(), 1);
 
-    let helper = TestApp {
-        client: new_client(),
-        csrf: Default::default(),
-        addr: app.addr.clone(),
-        db: app.db.clone(),
-        db_url: app.db_url.clone(),
-        clock: app.clock.clone(),
-    };
+    let helper = app.another_browser();
     helper.login_as("zhiyuanzhe").await;
     assert_eq!(helper.get("/wishes/export.xlsx").await.status(), StatusCode::FORBIDDEN);
 }
@@ -543,4 +515,30 @@ async fn staff_find_wishes_by_words_slip_number_category_and_building() {
     assert!(seven.contains("· 7栋") && !seven.contains("· 3栋 ·"));
     let (status, _) = app.page("/wishes?view=all&category=nonsense&building=x&q=").await;
     assert_eq!(status, StatusCode::OK, "unknown filters are ignored");
+}
+
+#[tokio::test]
+async fn staff_confirm_for_a_wisher_who_cannot_and_the_story_says_so() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff = app.api_token("shegong").await;
+    let volunteer = app.api_token("zhiyuanzhe").await;
+    let w = submit(&app, &jumin, json!({"title": "帮忙贴春联", "category": "other"})).await;
+    act(&app, &staff, &w["id"], "publish", json!({})).await;
+    act(&app, &volunteer, &w["id"], "claim", json!({})).await;
+    act(&app, &volunteer, &w["id"], "fulfil", json!({"note": "贴好了"})).await;
+    let (status, _) = act(&app, &volunteer, &w["id"], "confirm", json!({"satisfaction": 5})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the claimant does not confirm their own work");
+    let (status, done) = act(&app, &staff, &w["id"], "confirm", json!({"satisfaction": 4})).await;
+    assert_eq!((status, done["status"].as_str()), (StatusCode::OK, Some("confirmed")));
+    let (_, story) = app.api_get(&staff, &format!("/api/v1/wishes/{}/updates", w["id"])).await;
+    assert_eq!(story.as_array().unwrap().last().unwrap()["kind"], "confirm_proxy");
+    app.login_as("shegong").await;
+    let (_, page) = app.page(&format!("/wishes/{}", w["id"])).await;
+    assert!(page.contains("社工代为确认"));
+    let (_, resident_page) = app.page(&format!("/residents/{}", app.resident_in("幸福里社区", "1栋").await)).await;
+    assert!(
+        resident_page.contains("data-confirm=\"确定登记此人已迁出吗？\""),
+        "the move-out question comes from the locale"
+    );
 }

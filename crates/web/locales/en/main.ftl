@@ -338,3 +338,5 @@ home-wishes-fulfilled = Fulfilled this month
 home-wishes-confirmed = Confirmed this month
 home-wishes-median = This month, a median of { $days } days from publishing to fulfilment
 wish-search-placeholder = Words of the wish, or the slip number
+resident-move-out-confirm = Record that this person has moved out?
+wish-step-confirm-proxy = Confirmed by staff on the wisher’s behalf

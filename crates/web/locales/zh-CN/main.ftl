@@ -338,3 +338,5 @@ home-wishes-fulfilled = 本月实现
 home-wishes-confirmed = 本月确认
 home-wishes-median = 本月从发布到实现，中位数 { $days } 天
 wish-search-placeholder = 心愿内容，或心愿卡编号
+resident-move-out-confirm = 确定登记此人已迁出吗？
+wish-step-confirm-proxy = 社工代为确认

@@ -58,6 +58,19 @@ pub struct HouseholdView {
     pub residents: u64,
 }
 
+fn household_view(h: grid::Household, building: String, residents: u64) -> HouseholdView {
+    HouseholdView {
+        id: h.id,
+        community_id: h.community_id,
+        building_id: h.building_id,
+        building,
+        unit: h.unit,
+        room: h.room,
+        status: h.status,
+        residents,
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ListOf<T> {
     pub items: Vec<T>,
@@ -191,20 +204,7 @@ pub async fn list_households(
         total: found.total,
         page: found.page,
         per_page: found.per_page,
-        items: found
-            .rows
-            .into_iter()
-            .map(|r| HouseholdView {
-                id: r.household.id,
-                community_id: r.household.community_id,
-                building_id: r.household.building_id,
-                building: r.building_name,
-                unit: r.household.unit,
-                room: r.household.room,
-                status: r.household.status,
-                residents: r.residents,
-            })
-            .collect(),
+        items: found.rows.into_iter().map(|r| household_view(r.household, r.building_name, r.residents)).collect(),
     }))
 }
 
@@ -220,16 +220,7 @@ pub async fn get_household(
     let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
     let found = grid::households(&state.db, &ListScope::Households(vec![h.id]), None, None, 1, 1).await?;
     let residents = found.rows.first().map(|r| r.residents).unwrap_or(0);
-    Ok(Json(HouseholdView {
-        id: h.id,
-        community_id: h.community_id,
-        building_id: h.building_id,
-        building: b.name,
-        unit: h.unit,
-        room: h.room,
-        status: h.status,
-        residents,
-    }))
+    Ok(Json(household_view(h, b.name, residents)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -253,19 +244,7 @@ pub async fn create_household(
     let status = input.status.as_deref().unwrap_or("occupied");
     let h = super::change::add_household(&state, &user, input.building_id, &input.unit, &input.room, status).await?;
     let b = grid::building(&state.db, h.building_id).await?.ok_or(AppError::NotFound)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(HouseholdView {
-            id: h.id,
-            community_id: h.community_id,
-            building_id: h.building_id,
-            building: b.name,
-            unit: h.unit,
-            room: h.room,
-            status: h.status,
-            residents: 0,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(household_view(h, b.name, 0))))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -225,9 +225,6 @@ pub async fn perform(
             let rating = Satisfaction::new(rating).map_err(|e| AppError::invalid(e.code(), ""))?;
             change.satisfaction = Some(i32::from(rating.get()));
             change.thanks = text(&input.thanks, 200)?;
-            if !is_wisher {
-                note = Some(note.unwrap_or_default() + "（代为确认）");
-            }
         }
         WishAction::Close => {
             note = reason.clone().or(note);
@@ -239,7 +236,9 @@ pub async fn perform(
     if let Some((status, why)) = claim_end {
         store::end_claim(&txn, w.id, status, why, now).await?;
     }
-    store::add_update(&txn, &moved, Some(user.user.id), action.as_str(), note.or(reason), now).await?;
+    // Staff confirming for a wisher who cannot is recorded as such (the story says 社工代为确认).
+    let kind = if action == WishAction::Confirm && !is_wisher { "confirm_proxy" } else { action.as_str() };
+    store::add_update(&txn, &moved, Some(user.user.id), kind, note.or(reason), now).await?;
     let entry = user.audit(&format!("wish.{}", action.as_str())).object("wish", w.id).community(Some(w.community_id));
     audit::record(&txn, now, entry).await?;
     txn.commit().await.map_err(StoreError::from)?;

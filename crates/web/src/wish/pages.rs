@@ -379,7 +379,7 @@ async fn detail_page(
             .await?
             .into_iter()
             .map(|(u, author)| Step {
-                kind_key: format!("wish-step-{}", u.kind),
+                kind_key: format!("wish-step-{}", u.kind.replace('_', "-")),
                 text: u.text,
                 author,
                 at: weizhili_core::clock::china_time(u.created_at).format("%Y-%m-%d %H:%M").to_string(),
