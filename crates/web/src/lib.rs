@@ -70,6 +70,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: ops::Metrics,
     pub sessions: Arc<auth::session::SessionCache>,
+    /// Wish status changes, for the wall's cache and the big screens (see [`wish::WishEvent`]).
+    pub wish_events: tokio::sync::broadcast::Sender<wish::WishEvent>,
 }
 
 impl AppState {
@@ -80,6 +82,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: ops::Metrics::install(),
             sessions: Arc::new(auth::session::SessionCache::default()),
+            wish_events: tokio::sync::broadcast::channel(256).0,
         }
     }
 }

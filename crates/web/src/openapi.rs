@@ -25,7 +25,7 @@ use crate::wish;
         api::list_households, api::get_household, api::create_household, api::update_household, api::update_building,
         api::list_residents, api::get_resident, api::create_resident, api::update_resident, api::move_out,
         wish::api::list_wishes, wish::api::submit_wish, wish::api::get_wish, wish::api::act, wish::api::list_updates,
-        wish::api::add_note, wish::api::wall,
+        wish::api::add_note, wish::wall::wall_json,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

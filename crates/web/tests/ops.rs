@@ -98,18 +98,36 @@ fn keys(ftl: &str) -> BTreeSet<String> {
 #[test]
 fn both_locales_have_every_key_and_every_key_used_exists() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let zh = keys(&std::fs::read_to_string(root.join("locales/zh-CN/main.ftl")).unwrap());
-    let en = keys(&std::fs::read_to_string(root.join("locales/en/main.ftl")).unwrap());
+    // Each feature may keep its texts in its own file (main.ftl, screen.ftl, …); both languages have the same files.
+    let names = |lang: &str| -> BTreeSet<String> {
+        std::fs::read_dir(root.join("locales").join(lang))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".ftl"))
+            .collect()
+    };
+    assert_eq!(names("zh-CN"), names("en"), "the same locale files in both languages");
+    let all_keys = |lang: &str| -> BTreeSet<String> {
+        names(lang)
+            .iter()
+            .flat_map(|n| keys(&std::fs::read_to_string(root.join("locales").join(lang).join(n)).unwrap()))
+            .collect()
+    };
+    let zh = all_keys("zh-CN");
+    let en = all_keys("en");
     let only_zh: Vec<_> = zh.difference(&en).collect();
     let only_en: Vec<_> = en.difference(&zh).collect();
     assert!(only_zh.is_empty() && only_en.is_empty(), "zh only: {only_zh:?}; en only: {only_en:?}");
     // Every literal key a template or handler asks for.
     let mut used = BTreeSet::new();
     let mut files = vec![];
-    for dir in ["templates", "templates/grid", "templates/auth", "templates/admin", "src", "src/grid", "src/auth"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+    let mut dirs = vec![root.join("templates"), root.join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_file() {
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
                 files.push(std::fs::read_to_string(path).unwrap());
             }
         }

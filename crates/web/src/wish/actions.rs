@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 use weizhili_core::access::Action;
-use weizhili_core::wish::{Category, Satisfaction, Source, WishAction, WishText, WishTitle};
+use weizhili_core::wish::{Category, Satisfaction, Source, WishAction, WishStatus, WishText, WishTitle};
 use weizhili_store::wish::{self as store, Change, NewWish, Wish};
 use weizhili_store::{StoreError, audit, begin_write, grid};
 
@@ -144,6 +144,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, input: WishInput) -> R
     let entry = user.audit("wish.submit").object("wish", w.id).community(Some(w.community_id));
     audit::record(&txn, now, entry.detail(if proxy { "proxy" } else { "self" })).await?;
     txn.commit().await.map_err(StoreError::from)?;
+    super::announce(state, &w, WishStatus::Submitted);
     Ok(w)
 }
 
@@ -179,7 +180,7 @@ pub async fn perform(
     if action == WishAction::Claim {
         let organisation = text(&input.organisation, 60)?;
         match store::claim(&state.db, &w, user.user.id, organisation, now).await {
-            Ok(_) => {}
+            Ok((moved, _)) => super::announce(state, &moved, WishStatus::Claimed),
             Err(StoreError::Conflict(code)) => return Err(AppError::Conflict(code)),
             Err(e) => return Err(e.into()),
         }
@@ -242,6 +243,7 @@ pub async fn perform(
     let entry = user.audit(&format!("wish.{}", action.as_str())).object("wish", w.id).community(Some(w.community_id));
     audit::record(&txn, now, entry).await?;
     txn.commit().await.map_err(StoreError::from)?;
+    super::announce(state, &moved, store::status_of(&moved)?);
     Ok(())
 }
 
@@ -264,6 +266,7 @@ pub async fn lapse_overdue(state: &AppState) -> Result<usize, AppError> {
                 let entry = audit::Entry { community_id: Some(w.community_id), ..audit::Entry::new("wish.lapse") };
                 audit::record(&txn, now, entry.object("wish", w.id).detail(format!("claim={}", claim.id))).await?;
                 txn.commit().await.map_err(StoreError::from)?;
+                super::announce(state, &moved, WishStatus::Published);
                 lapsed += 1;
             }
             // Someone acted on it meanwhile: nothing to do.

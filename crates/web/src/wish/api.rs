@@ -8,11 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use weizhili_core::access::{Action, ListScope, Place};
 use weizhili_core::wish::WishStatus;
-use weizhili_store::grid;
 use weizhili_store::wish::{self as store, Filter};
 
 use super::actions::{ActionInput, WishInput, text};
-use super::{WallItem, WishView, visible};
+use super::{WishView, visible};
 use crate::auth::CurrentUser;
 use crate::grid::api::ListOf;
 use crate::grid::pages::parse_id;
@@ -24,7 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/wishes/{id}", get(get_wish))
         .route("/api/v1/wishes/{id}/updates", get(list_updates).post(add_note))
         .route("/api/v1/wishes/{id}/{action}", post(act))
-        .route("/api/v1/wall/{community_id}", get(wall))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -196,25 +194,4 @@ pub async fn add_note(
         created_at: u.created_at,
     };
     Ok((StatusCode::CREATED, Json(view)))
-}
-
-/// The public wall of a community: published, claimed, fulfilled and confirmed wishes, anonymised (building
-/// but not room, surname + 某 at most, no phone). Anyone may read it.
-#[utoipa::path(get, path = "/api/v1/wall/{community_id}", tag = "wish",
-    responses((status = 200, body = Vec<WallItem>), (status = 404)))]
-pub async fn wall(
-    State(state): State<AppState>,
-    Path(community_id): Path<String>,
-) -> Result<Json<Vec<WallItem>>, AppError> {
-    let community_id = parse_id(&community_id)?;
-    grid::community(&state.db, community_id).await?.ok_or(AppError::NotFound)?;
-    let filter = Filter {
-        community_id: Some(community_id),
-        statuses: WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect(),
-        page: 1,
-        per_page: 100,
-        ..Default::default()
-    };
-    let found = store::list(&state.db, &filter).await?;
-    Ok(Json(found.rows.iter().map(WallItem::build).collect()))
 }

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod pages;
+pub mod wall;
 
 use axum::Router;
 use serde::Serialize;
@@ -16,7 +17,22 @@ use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes())
+    Router::new().merge(api::routes()).merge(pages::routes()).merge(wall::routes())
+}
+
+/// A wish changed status. Sent after the change is committed, to whoever listens: the wall's cache and the big
+/// screens in the council hall. Nobody listening is fine; a slow listener misses events, never blocks a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WishEvent {
+    pub community_id: i64,
+    pub wish_id: i64,
+    pub status: WishStatus,
+}
+
+/// Tells the listeners that wish `w` is now in `status`.
+pub fn announce(state: &AppState, w: &Wish, status: WishStatus) {
+    // An error only means that nobody listens right now.
+    let _ = state.wish_events.send(WishEvent { community_id: w.community_id, wish_id: w.id, status });
 }
 
 /// Where a wish sits, for the permission policy.

@@ -14,8 +14,8 @@ use weizhili_store::grid::{self as grid_store, ResidentFilter};
 use weizhili_store::wish::{self as store, Filter};
 
 use super::actions::{self, ActionInput, WishInput, allowed};
-use super::{WallItem, WishView, visible};
-use crate::auth::{CurrentUser, MaybeUser};
+use super::{WishView, visible};
+use crate::auth::CurrentUser;
 use crate::grid::pages::{Choice, parse_id};
 use crate::page::{PageCtx, render, with_page};
 use crate::{AppError, AppState};
@@ -27,7 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/wishes/export.xlsx", get(export))
         .route("/wishes/{id}", get(detail))
         .route("/wishes/{id}/{action}", post(act))
-        .route("/wall/{community_id}", get(wall))
 }
 
 /// The lists a person may open, in the order the tabs show them.
@@ -482,47 +481,6 @@ async fn act(
         }
         Err(e) => Err(e),
     }
-}
-
-#[derive(Template)]
-#[template(path = "wish/wall.html")]
-struct WallPage {
-    c: PageCtx,
-    community: String,
-    items: Vec<WallItem>,
-    screen: bool,
-    signed_in: bool,
-}
-
-#[derive(Deserialize)]
-struct WallQuery {
-    screen: Option<String>,
-}
-
-/// The smiley wall (笑脸墙) online: anyone may look; nobody's name, room or phone is on it.
-async fn wall(
-    State(state): State<AppState>,
-    c: PageCtx,
-    MaybeUser(user): MaybeUser,
-    Path(community_id): Path<String>,
-    Query(q): Query<WallQuery>,
-) -> Result<Response, AppError> {
-    let community = grid_store::community(&state.db, parse_id(&community_id)?).await?.ok_or(AppError::NotFound)?;
-    let filter = Filter {
-        community_id: Some(community.id),
-        statuses: WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect(),
-        page: 1,
-        per_page: 60,
-        ..Default::default()
-    };
-    let items = store::list(&state.db, &filter).await?.rows.iter().map(WallItem::build).collect();
-    Ok(render(&WallPage {
-        c,
-        community: community.name,
-        items,
-        screen: q.screen.as_deref() == Some("1"),
-        signed_in: user.is_some(),
-    }))
 }
 
 /// The wish ledger (心愿台账) as Excel, for staff; audited.
