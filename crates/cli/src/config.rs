@@ -29,6 +29,9 @@ pub struct Settings {
     pub log_sql: bool,
     /// Days a claimant has to record first contact with a wisher before the claim lapses.
     pub first_contact_days: i64,
+    /// The address people reach the site at (for QR codes), e.g. "https://weizhili.example.org"; empty: the
+    /// request's Host header.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             log_level: "info".into(),
             log_sql: false,
             first_contact_days: 7,
+            public_url: String::new(),
         }
     }
 }
@@ -92,6 +96,7 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             session_hours: self.session_hours.max(1),
             first_contact_days: self.first_contact_days.clamp(1, 90),
+            public_url: Some(self.public_url.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
             ..Default::default()
         }
     }

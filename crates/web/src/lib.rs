@@ -46,6 +46,9 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Days a claimant has to record first contact before the claim lapses.
     pub first_contact_days: i64,
+    /// The address people reach the site at, e.g. `https://weizhili.example.org`, for links that leave the screen
+    /// (QR codes on posters and the big screen). Without it, the request's Host header is used.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -58,6 +61,7 @@ impl Default for WebConfig {
             throttle_minutes: 15,
             max_body_bytes: 6 * 1024 * 1024,
             first_contact_days: weizhili_core::wish::FIRST_CONTACT_DAYS_DEFAULT,
+            public_url: None,
         }
     }
 }
