@@ -156,6 +156,10 @@ pub enum Action {
     ReviewWish,
     /// Claim a published wish and work on it.
     ClaimWish,
+    /// Confirm or correct volunteers' service records (志愿服务记录).
+    ConfirmService,
+    /// Pair a helper with a resident (帮扶对子) and end pairings.
+    ManageHelpPairs,
 }
 
 /// What rows of a list an actor may see, for the store to turn into a filter.
@@ -366,7 +370,24 @@ mod tests {
             }],
         };
         assert!(leader.can(Action::ClaimWish, &Place::community(C1)));
+        assert!(!leader.can(Action::ConfirmService, &Place::community(C1)));
         assert!(!leader.can(Action::ViewGrid, &Place::community(C1)));
+    }
+
+    #[test]
+    fn only_staff_confirm_service_hours_and_pair_helpers() {
+        let staff = actor(&[(Role::Staff, Some(C1), Some(C1))]);
+        for action in [Action::ConfirmService, Action::ManageHelpPairs] {
+            assert!(staff.can(action, &Place::community(C1)), "{action:?}");
+            assert!(!staff.can(action, &Place::community(C2)), "{action:?}");
+            for other in [
+                actor(&[(Role::Volunteer, Some(C1), Some(C1))]),
+                actor(&[(Role::BuildingHead, Some(3), Some(C1))]),
+                actor(&[(Role::Resident, Some(4), Some(C1))]),
+            ] {
+                assert!(!other.can(action, &Place::household(C1, 3, 4)), "{action:?}");
+            }
+        }
     }
 
     #[test]

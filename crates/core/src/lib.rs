@@ -7,5 +7,7 @@
 pub mod access;
 pub mod clock;
 pub mod grid;
+pub mod notify;
 pub mod roster;
+pub mod service;
 pub mod wish;

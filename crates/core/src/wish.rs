@@ -73,6 +73,12 @@ pub enum WishError {
     /// Not one of the source codes; carries the input as given.
     #[error("不认识的心愿来源（{0}）")]
     BadSource(String),
+    /// The wish is offered to the wisher's paired helper (帮扶对子) for now; others may claim it afterwards.
+    #[error("这个心愿正先请结对的志愿者认领")]
+    OfferedToHelper,
+    /// Staff may close a fulfilled wish only once the wisher had [`CONFIRM_WITHIN_DAYS`] to confirm.
+    #[error("心愿实现后满 14 天仍未确认，才能关闭")]
+    NotClosableYet,
 }
 
 impl WishError {
@@ -92,6 +98,8 @@ impl WishError {
             WishError::BadAction(_) => "bad_wish_action",
             WishError::BadCategory(_) => "bad_wish_category",
             WishError::BadSource(_) => "bad_wish_source",
+            WishError::OfferedToHelper => "wish_offered_to_helper",
+            WishError::NotClosableYet => "wish_not_closable_yet",
         }
     }
 }
@@ -319,6 +327,47 @@ fn deadline(start: DateTime<Utc>, days: i64) -> Option<DateTime<Utc>> {
 /// counts as 0.
 pub fn lapse_due(claimed_at: DateTime<Utc>, contacted: bool, now: DateTime<Utc>, first_contact_days: i64) -> bool {
     !contacted && deadline(claimed_at, first_contact_days).is_some_and(|due| now >= due)
+}
+
+/// Whether a claim made at `claimed_at` without first contact is within a day of lapsing at `now` (or past it):
+/// time to warn the claimant. With `first_contact_days` of 1 the warning comes at once.
+pub fn lapse_warning_due(
+    claimed_at: DateTime<Utc>,
+    contacted: bool,
+    now: DateTime<Utc>,
+    first_contact_days: i64,
+) -> bool {
+    !contacted && deadline(claimed_at, first_contact_days - 1).is_some_and(|warn| now >= warn)
+}
+
+/// Hours a paired resident's new wish is offered to their helper (帮扶对子) before it goes on the wall, unless
+/// the community sets its own.
+pub const HELP_PAIR_OFFER_HOURS_DEFAULT: i64 = 48;
+
+/// When the offer of a wish published at `published_at` to the paired helper ends (`offer_hours`, negative
+/// counts as 0).
+pub fn offer_until(published_at: DateTime<Utc>, offer_hours: i64) -> Option<DateTime<Utc>> {
+    TimeDelta::try_hours(offer_hours.max(0)).and_then(|d| published_at.checked_add_signed(d))
+}
+
+/// Whether the offer to a paired helper still holds at `now`: until then only that helper may claim the wish and
+/// the wall leaves it out. The end itself counts as over.
+pub fn offer_open(offer_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    offer_until.is_some_and(|until| now < until)
+}
+
+/// Whether `user_id` may claim a wish offered to `offered_to` until `offer_until`, at `now`: anyone once the
+/// offer is over (or if there is none), only the paired helper while it holds.
+pub fn may_claim_offered(
+    offered_to: Option<i64>,
+    offer_until: Option<DateTime<Utc>>,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), WishError> {
+    match offered_to {
+        Some(helper) if helper != user_id && offer_open(offer_until, now) => Err(WishError::OfferedToHelper),
+        _ => Ok(()),
+    }
 }
 
 /// Whether staff may close a wish fulfilled at `fulfilled_at` that the wisher has not confirmed: at `now`,

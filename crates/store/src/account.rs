@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use weizhili_core::access::{Grant, Role, ScopeKind};
 
@@ -283,4 +284,50 @@ pub async fn recent_failures(
 pub async fn clear_failures(db: &impl ConnectionTrait, login: &str) -> Result<()> {
     login_failure::Entity::delete_many().filter(login_failure::Column::Login.eq(login.trim())).exec(db).await?;
     Ok(())
+}
+
+/// Users holding `role` whose grant's scope id is `scope_id` (the accounts of a household, the staff of a
+/// community), active ones only.
+pub async fn users_with_grant(db: &impl ConnectionTrait, role: Role, scope_id: i64) -> Result<Vec<i64>> {
+    let ids: Vec<i64> = role_grant::Entity::find()
+        .select_only()
+        .column(role_grant::Column::UserId)
+        .filter(role_grant::Column::Role.eq(role.as_str()))
+        .filter(role_grant::Column::ScopeId.eq(scope_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let active: Vec<i64> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Status.eq("active"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(active)
+}
+
+/// The people who may be a resident's standing helper in a community (volunteers, building heads, group
+/// leaders), as (user id, display name), by name.
+pub async fn helpers_of(db: &impl ConnectionTrait, community_id: i64) -> Result<Vec<(i64, String)>> {
+    let roles = [Role::Volunteer, Role::BuildingHead, Role::GroupLeader].map(Role::as_str);
+    let ids: Vec<i64> = role_grant::Entity::find()
+        .select_only()
+        .column(role_grant::Column::UserId)
+        .filter(role_grant::Column::Role.is_in(roles))
+        .filter(role_grant::Column::CommunityId.eq(community_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Status.eq("active"))
+        .order_by_asc(user::Column::DisplayName)
+        .into_tuple()
+        .all(db)
+        .await?)
 }

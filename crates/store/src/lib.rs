@@ -12,7 +12,9 @@ pub mod demo;
 pub mod entity;
 pub mod grid;
 pub mod migration;
+pub mod notify;
 pub mod roster;
+pub mod service;
 pub mod wish;
 
 use std::time::Duration;

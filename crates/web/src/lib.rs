@@ -10,9 +10,11 @@ pub mod error;
 pub mod grid;
 pub mod home;
 pub mod i18n;
+pub mod notify;
 pub mod openapi;
 pub mod ops;
 pub mod page;
+pub mod service;
 pub mod users;
 pub mod wish;
 
@@ -49,6 +51,10 @@ pub struct WebConfig {
     /// The address people reach the site at, e.g. `https://weizhili.example.org`, for links that leave the screen
     /// (QR codes on posters and the big screen). Without it, the request's Host header is used.
     pub public_url: Option<String>,
+    /// How staff hear of new wishes and lapsing claims: one daily summary (default) or a message per event.
+    pub staff_notifications: weizhili_core::notify::StaffMode,
+    /// Hours a paired resident's new wish is offered to their helper (帮扶对子) before it goes on the wall.
+    pub help_pair_offer_hours: i64,
 }
 
 impl Default for WebConfig {
@@ -62,6 +68,8 @@ impl Default for WebConfig {
             max_body_bytes: 6 * 1024 * 1024,
             first_contact_days: weizhili_core::wish::FIRST_CONTACT_DAYS_DEFAULT,
             public_url: None,
+            staff_notifications: weizhili_core::notify::StaffMode::Daily,
+            help_pair_offer_hours: weizhili_core::wish::HELP_PAIR_OFFER_HOURS_DEFAULT,
         }
     }
 }
@@ -103,6 +111,8 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(users::routes())
         .merge(wish::routes())
+        .merge(notify::routes())
+        .merge(service::routes())
         .merge(openapi::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
@@ -133,13 +143,29 @@ pub fn spawn_background(state: AppState) {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             every.tick().await;
-            match wish::actions::lapse_overdue(&state).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(lapsed = n, "claims without first contact went back on the wall"),
-                Err(e) => tracing::error!(error = %e, "lapsing claims failed"),
-            }
+            run_timed_work(&state).await;
         }
     });
+}
+
+/// One round of the timed work: warn claimants, lapse claims, send staff their daily summary. Errors are logged;
+/// the next round tries again.
+pub async fn run_timed_work(state: &AppState) {
+    match notify::warn_lapsing(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(warned = n, "claimants warned that their claim is about to lapse"),
+        Err(e) => tracing::error!(error = %e, "warning claimants failed"),
+    }
+    match wish::actions::lapse_overdue(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(lapsed = n, "claims without first contact went back on the wall"),
+        Err(e) => tracing::error!(error = %e, "lapsing claims failed"),
+    }
+    match notify::daily_summaries(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(sent = n, "daily summaries sent to staff"),
+        Err(e) => tracing::error!(error = %e, "daily summaries failed"),
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM.

@@ -25,12 +25,16 @@ use crate::wish;
         api::list_households, api::get_household, api::create_household, api::update_household, api::update_building,
         api::list_residents, api::get_resident, api::create_resident, api::update_resident, api::move_out,
         wish::api::list_wishes, wish::api::submit_wish, wish::api::get_wish, wish::api::act, wish::api::list_updates,
-        wish::api::add_note, wish::wall::wall_json,
+        wish::api::add_note, wish::wall::wall_json, wish::pairs::list_json, wish::pairs::create_json,
+        wish::pairs::end_json, crate::notify::list_json, crate::notify::read_json, crate::service::list_json,
+        crate::service::confirm_json,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Sign in and out"), (name = "grid", description = "Courtyards, buildings, households, residents"),
-        (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall")),
+        (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall; help pairs"),
+        (name = "notify", description = "Notifications: the bell"),
+        (name = "service", description = "Volunteer service records and hours")),
 )]
 pub struct ApiDoc;
 

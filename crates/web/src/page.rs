@@ -35,6 +35,8 @@ pub struct PageCtx {
     pub csrf: String,
     pub large: bool,
     pub path: String,
+    /// Unread notifications, for the bell.
+    pub unread: u64,
 }
 
 impl PageCtx {
@@ -83,7 +85,7 @@ impl CtxSeed {
             Some(u) => (Some(brief(u)), nav_for(u), u.session.as_ref().map(|s| s.1.clone()).unwrap_or_default()),
             None => (None, Vec::new(), String::new()),
         };
-        PageCtx { lang: self.lang, user: brief, nav, csrf, large: self.large, path: self.path }
+        PageCtx { lang: self.lang, user: brief, nav, csrf, large: self.large, path: self.path, unread: 0 }
     }
 }
 
@@ -115,6 +117,12 @@ fn nav_for(u: &CurrentUser) -> Vec<NavItem> {
     if home.as_ref().is_some_and(|p| u.can(Action::ImportRoster, p)) {
         nav.push(NavItem { href: "/roster", key: "nav-roster" });
     }
+    if home.as_ref().is_some_and(|p| u.can(Action::ClaimWish, p) || u.can(Action::ConfirmService, p)) {
+        nav.push(NavItem { href: "/service-records", key: "nav-service" });
+    }
+    if home.as_ref().is_some_and(|p| u.can(Action::ManageHelpPairs, p)) {
+        nav.push(NavItem { href: "/help-pairs", key: "nav-pairs" });
+    }
     if can_here(Action::ManageUsers) {
         nav.push(NavItem { href: "/users", key: "nav-users" });
     }
@@ -127,7 +135,7 @@ fn nav_for(u: &CurrentUser) -> Vec<NavItem> {
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let seed = CtxSeed {
             lang: Lang::from_headers(&parts.headers),
             large: cookie(&parts.headers, "large").as_deref() == Some("1"),
@@ -135,8 +143,9 @@ impl FromRequestParts<AppState> for PageCtx {
         };
         let user = parts.extensions.get::<CurrentUser>();
         let mut ctx = seed.into_ctx(user);
-        if user.is_none() {
-            ctx.csrf = parts.extensions.get::<AnonCsrf>().map(|a| a.0.clone()).unwrap_or_else(random_token);
+        match user {
+            None => ctx.csrf = parts.extensions.get::<AnonCsrf>().map(|a| a.0.clone()).unwrap_or_else(random_token),
+            Some(u) => ctx.unread = weizhili_store::notify::unread_count(&state.db, u.user.id).await?,
         }
         Ok(ctx)
     }

@@ -57,7 +57,8 @@ async fn a_wish_goes_from_the_resident_to_the_wall_and_back_with_a_smile() {
     assert_eq!(status, StatusCode::OK);
     let (status, body) = act(&app, &volunteer, &id, "fulfil", json!({})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("note_required")));
-    let (status, done) = act(&app, &volunteer, &id, "fulfil", json!({"note": "换好了两个灯泡", "minutes": 40})).await;
+    let (status, done) =
+        act(&app, &volunteer, &id, "fulfil", json!({"note": "换好了两个灯泡", "minutes": 40, "no_photo": true})).await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "fulfilled");
 
@@ -460,7 +461,7 @@ async fn staff_see_this_months_wishes_and_export_the_ledger() {
     act(&app, &staff_token, &w["id"], "publish", json!({})).await;
     act(&app, &volunteer, &w["id"], "claim", json!({})).await;
     app.clock.advance(chrono::Duration::days(2));
-    act(&app, &volunteer, &w["id"], "fulfil", json!({"note": "教了第一课", "minutes": 60})).await;
+    act(&app, &volunteer, &w["id"], "fulfil", json!({"note": "教了第一课", "minutes": 60, "no_photo": true})).await;
 
     app.login_as("shegong").await;
     let (_, home) = app.page("/").await;
@@ -526,7 +527,7 @@ async fn staff_confirm_for_a_wisher_who_cannot_and_the_story_says_so() {
     let w = submit(&app, &jumin, json!({"title": "帮忙贴春联", "category": "other"})).await;
     act(&app, &staff, &w["id"], "publish", json!({})).await;
     act(&app, &volunteer, &w["id"], "claim", json!({})).await;
-    act(&app, &volunteer, &w["id"], "fulfil", json!({"note": "贴好了"})).await;
+    act(&app, &volunteer, &w["id"], "fulfil", json!({"note": "贴好了", "minutes": 30, "no_photo": true})).await;
     let (status, _) = act(&app, &volunteer, &w["id"], "confirm", json!({"satisfaction": 5})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the claimant does not confirm their own work");
     let (status, done) = act(&app, &staff, &w["id"], "confirm", json!({"satisfaction": 4})).await;

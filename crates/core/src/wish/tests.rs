@@ -388,3 +388,32 @@ fn error_codes_are_stable() {
         assert!(!err.to_string().is_empty());
     }
 }
+
+#[test]
+fn the_offer_to_a_paired_helper_holds_until_its_end() {
+    let published = Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap();
+    let until = offer_until(published, HELP_PAIR_OFFER_HOURS_DEFAULT).unwrap();
+    assert_eq!(until, Utc.with_ymd_and_hms(2026, 6, 3, 2, 0, 0).unwrap());
+    let before = until - TimeDelta::seconds(1);
+    assert!(offer_open(Some(until), before));
+    assert!(!offer_open(Some(until), until), "the end itself is over");
+    assert!(!offer_open(None, before));
+    // The helper (7) may claim at once; another (8) only once the offer is over.
+    assert_eq!(may_claim_offered(Some(7), Some(until), 7, before), Ok(()));
+    assert_eq!(may_claim_offered(Some(7), Some(until), 8, before), Err(WishError::OfferedToHelper));
+    assert_eq!(may_claim_offered(Some(7), Some(until), 8, until), Ok(()));
+    assert_eq!(may_claim_offered(None, None, 8, before), Ok(()));
+    assert_eq!(WishError::OfferedToHelper.code(), "wish_offered_to_helper");
+    assert_eq!(offer_until(published, -3), Some(published));
+}
+
+#[test]
+fn a_claimant_is_warned_a_day_before_the_claim_lapses() {
+    let claimed = Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap();
+    let warn = claimed + TimeDelta::days(6);
+    assert!(!lapse_warning_due(claimed, false, warn - TimeDelta::seconds(1), 7));
+    assert!(lapse_warning_due(claimed, false, warn, 7));
+    assert!(!lapse_warning_due(claimed, true, warn, 7), "no warning once they made contact");
+    assert!(lapse_warning_due(claimed, false, claimed, 1), "one day: warned at once");
+    assert!(!lapse_due(claimed, false, warn, 7), "warned before, not at, the lapse");
+}

@@ -42,6 +42,12 @@ pub struct Model {
     pub minutes: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A paired resident's wish is offered to their helper first (帮扶对子): only they may claim it, and the
+    /// wall leaves it out, until `offer_until`.
+    pub offered_to: Option<i64>,
+    pub offer_until: Option<DateTimeUtc>,
+    /// Fulfilled without a photo: staff check it happened.
+    pub needs_check: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

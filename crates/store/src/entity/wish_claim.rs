@@ -19,6 +19,8 @@ pub struct Model {
     pub contacted_at: Option<DateTimeUtc>,
     pub ended_at: Option<DateTimeUtc>,
     pub end_reason: Option<String>,
+    /// When the claimant was warned that the claim is about to lapse.
+    pub warned_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,9 +5,15 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 use weizhili_core::access::Action;
+use weizhili_core::access::Role;
+use weizhili_core::notify::{Kind, StaffMode};
+use weizhili_core::service::Minutes;
 use weizhili_core::wish::{Category, Satisfaction, Source, WishAction, WishStatus, WishText, WishTitle};
+use weizhili_store::notify::{self, Notice};
+use weizhili_store::service::{self, NewRecord};
+use weizhili_store::wish::pairs;
 use weizhili_store::wish::{self as store, Change, NewWish, Wish};
-use weizhili_store::{StoreError, audit, begin_write, grid};
+use weizhili_store::{StoreError, account, audit, begin_write, grid};
 
 use super::{Standing, visible};
 use crate::auth::CurrentUser;
@@ -52,6 +58,14 @@ pub struct ActionInput {
     pub satisfaction: Option<u8>,
     /// confirm: the wisher's thank-you.
     pub thanks: Option<String>,
+    /// fulfil: no photo could be taken; staff check the wish was done instead.
+    #[serde(default)]
+    pub no_photo: bool,
+}
+
+/// A notification about wish `w`.
+pub fn notice(w: &Wish, kind: Kind, detail: Option<String>) -> Notice {
+    Notice { community_id: Some(w.community_id), kind, wish_id: Some(w.id), title: w.title.clone(), detail }
 }
 
 pub fn text(s: &Option<String>, max: usize) -> Result<Option<String>, AppError> {
@@ -143,6 +157,10 @@ pub async fn submit(state: &AppState, user: &CurrentUser, input: WishInput) -> R
     store::add_update(&txn, &w, Some(user.user.id), "submit", None, now).await?;
     let entry = user.audit("wish.submit").object("wish", w.id).community(Some(w.community_id));
     audit::record(&txn, now, entry.detail(if proxy { "proxy" } else { "self" })).await?;
+    if state.config.staff_notifications == StaffMode::Each {
+        let staff = account::users_with_grant(&txn, Role::Staff, w.community_id).await?;
+        notify::send(&txn, &staff, &notice(&w, Kind::WishSubmitted, None), now).await?;
+    }
     txn.commit().await.map_err(StoreError::from)?;
     super::announce(state, &w, WishStatus::Submitted);
     Ok(w)
@@ -165,6 +183,34 @@ pub async fn perform(
             .iter()
             .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == w.household_id);
     let now = state.clock.now();
+    if action == "pass" {
+        // The paired helper passes the offer on: the wish goes on the wall now.
+        if w.offered_to != Some(user.user.id) || !weizhili_core::wish::offer_open(w.offer_until, now) {
+            return Err(AppError::Conflict("not_offered_to_you"));
+        }
+        let txn = begin_write(&state.db).await?;
+        store::end_offer(&txn, w.id, now).await?;
+        store::add_update(&txn, &w, Some(user.user.id), "pass", None, now).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        super::announce(state, &w, WishStatus::Published);
+        return Ok(());
+    }
+    if action == "check" {
+        // Staff vouch for a fulfilment that came without a photo.
+        if !s.reviewer {
+            return Err(AppError::Forbidden);
+        }
+        if !w.needs_check {
+            return Err(AppError::Conflict("wish_not_awaiting_check"));
+        }
+        let txn = begin_write(&state.db).await?;
+        store::set_needs_check(&txn, w.id, false).await?;
+        store::add_update(&txn, &w, Some(user.user.id), "check", text(&input.note, 500)?, now).await?;
+        let entry = user.audit("wish.check").object("wish", w.id).community(Some(w.community_id));
+        audit::record(&txn, now, entry).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        return Ok(());
+    }
     if action == "contact" {
         let claim = row.claim.clone().filter(|c| c.status == "active" && c.user_id == user.user.id);
         let claim = claim.ok_or(AppError::Conflict("not_your_claim"))?;
@@ -178,6 +224,8 @@ pub async fn perform(
     let action = WishAction::parse(action).map_err(|_| AppError::NotFound)?;
     allowed(action, &s, is_wisher)?;
     if action == WishAction::Claim {
+        weizhili_core::wish::may_claim_offered(w.offered_to, w.offer_until, user.user.id, now)
+            .map_err(|e| AppError::Conflict(e.code()))?;
         let organisation = text(&input.organisation, 60)?;
         match store::claim(&state.db, &w, user.user.id, organisation, now).await {
             Ok((moved, _)) => super::announce(state, &moved, WishStatus::Claimed),
@@ -186,6 +234,11 @@ pub async fn perform(
         }
         let entry = user.audit("wish.claim").object("wish", w.id).community(Some(w.community_id));
         audit::record(&state.db, now, entry).await?;
+        if let Some(household) = w.household_id {
+            let wishers = account::users_with_grant(&state.db, Role::Resident, household).await?;
+            let detail = text(&input.organisation, 60)?.or(Some(user.user.display_name.clone()));
+            notify::send(&state.db, &wishers, &notice(&w, Kind::WishClaimed, detail), now).await?;
+        }
         return Ok(());
     }
     let mut change = Change::default();
@@ -215,10 +268,9 @@ pub async fn perform(
             if note.is_none() {
                 return Err(AppError::invalid("note_required", ""));
             }
-            if input.minutes.is_some_and(|m| !(1..=24 * 60).contains(&m)) {
-                return Err(AppError::invalid("bad_minutes", ""));
-            }
-            change.minutes = input.minutes;
+            let minutes = input.minutes.ok_or_else(|| AppError::invalid("minutes_required", ""))?;
+            let minutes = Minutes::new(i64::from(minutes)).map_err(|e| AppError::invalid(e.code(), ""))?;
+            change.minutes = Some(minutes.get() as i32);
             claim_end = Some(("completed", None));
         }
         WishAction::Confirm => {
@@ -228,15 +280,31 @@ pub async fn perform(
             change.thanks = text(&input.thanks, 200)?;
         }
         WishAction::Close => {
+            let fulfilled = w.fulfilled_at.unwrap_or(now);
+            if !weizhili_core::wish::closable(fulfilled, now) {
+                return Err(AppError::Conflict(weizhili_core::wish::WishError::NotClosableYet.code()));
+            }
             note = reason.clone().or(note);
+            if note.is_none() {
+                return Err(AppError::invalid("reason_required", ""));
+            }
         }
         WishAction::Withdraw | WishAction::Claim => {}
     }
+    // A fulfilment without a photo waits for staff to vouch for it.
+    let unphotographed = action == WishAction::Fulfil && store::photos::count(&state.db, w.id).await? == 0;
+    if unphotographed && !input.no_photo {
+        return Err(AppError::invalid("photo_or_no_photo", ""));
+    }
     let txn = begin_write(&state.db).await?;
     let moved = store::apply(&txn, &w, action, change, now).await?;
-    if let Some((status, why)) = claim_end {
+    if let Some((status, why)) = claim_end.clone() {
         store::end_claim(&txn, w.id, status, why, now).await?;
     }
+    if unphotographed {
+        store::set_needs_check(&txn, w.id, true).await?;
+    }
+    follow_up(state, &txn, &moved, action, row.claim.as_ref(), reason.clone()).await?;
     // Staff confirming for a wisher who cannot is recorded as such (the story says 社工代为确认).
     let kind = if action == WishAction::Confirm && !is_wisher { "confirm_proxy" } else { action.as_str() };
     store::add_update(&txn, &moved, Some(user.user.id), kind, note.or(reason), now).await?;
@@ -244,6 +312,61 @@ pub async fn perform(
     audit::record(&txn, now, entry).await?;
     txn.commit().await.map_err(StoreError::from)?;
     super::announce(state, &moved, store::status_of(&moved)?);
+    Ok(())
+}
+
+/// What a move sets off besides itself, in the same transaction: the people told, the offer to a paired helper,
+/// the volunteer's service record.
+async fn follow_up(
+    state: &AppState,
+    txn: &impl sea_orm::ConnectionTrait,
+    moved: &Wish,
+    action: WishAction,
+    claim: Option<&store::Claim>,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let wishers = match moved.household_id {
+        Some(h) => account::users_with_grant(txn, Role::Resident, h).await?,
+        None => vec![],
+    };
+    match action {
+        WishAction::Publish => {
+            notify::send(txn, &wishers, &notice(moved, Kind::WishPublished, None), now).await?;
+            if let Some(h) = moved.household_id
+                && let Some(pair) = pairs::helper_for(txn, h, moved.resident_id).await?
+                && let Some(until) = weizhili_core::wish::offer_until(now, state.config.help_pair_offer_hours)
+                && until > now
+            {
+                store::offer(txn, moved.id, pair.helper_id, until).await?;
+                store::add_update(txn, moved, None, "offer", None, now).await?;
+                notify::send(txn, &[pair.helper_id], &notice(moved, Kind::WishOffered, None), now).await?;
+            }
+        }
+        WishAction::Reject => notify::send(txn, &wishers, &notice(moved, Kind::WishRejected, reason), now).await?,
+        WishAction::Fulfil => notify::send(txn, &wishers, &notice(moved, Kind::WishFulfilled, None), now).await?,
+        WishAction::Revoke => {
+            if let Some(c) = claim {
+                notify::send(txn, &[c.user_id], &notice(moved, Kind::ClaimRevoked, reason), now).await?;
+            }
+        }
+        WishAction::Confirm | WishAction::Close => {
+            // The volunteer's time becomes a pending service record (志愿服务记录) for staff to confirm.
+            if let Some(c) = claim.filter(|c| c.status == "completed") {
+                let served_on = weizhili_core::clock::china_time(moved.fulfilled_at.unwrap_or(now)).date_naive();
+                let record = NewRecord {
+                    community_id: moved.community_id,
+                    user_id: c.user_id,
+                    wish_id: Some(moved.id),
+                    what: moved.title.clone(),
+                    served_on,
+                    minutes: moved.minutes.unwrap_or(60),
+                };
+                service::record_pending(txn, record, now).await?;
+            }
+        }
+        _ => {}
+    }
     Ok(())
 }
 
@@ -263,6 +386,7 @@ pub async fn lapse_overdue(state: &AppState) -> Result<usize, AppError> {
             Ok(moved) => {
                 store::end_claim(&txn, w.id, "lapsed", None, now).await?;
                 store::add_update(&txn, &moved, None, "lapse", None, now).await?;
+                notify::send(&txn, &[claim.user_id], &notice(&moved, Kind::ClaimLapsed, None), now).await?;
                 let entry = audit::Entry { community_id: Some(w.community_id), ..audit::Entry::new("wish.lapse") };
                 audit::record(&txn, now, entry.object("wish", w.id).detail(format!("claim={}", claim.id))).await?;
                 txn.commit().await.map_err(StoreError::from)?;

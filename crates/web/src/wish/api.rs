@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use weizhili_core::access::{Action, ListScope, Place};
-use weizhili_core::wish::WishStatus;
+use weizhili_core::wish::{Source, WishStatus};
 use weizhili_store::wish::{self as store, Filter};
 
 use super::actions::{ActionInput, WishInput, text};
@@ -33,6 +33,12 @@ pub struct WishParams {
     pub building_id: Option<i64>,
     /// `claimed`: only the wishes I claim now.
     pub mine: Option<String>,
+    /// online, box, wall or visit.
+    pub source: Option<String>,
+    /// `true`: only published or claimed wishes past their due date.
+    pub overdue: Option<bool>,
+    /// Only published wishes unclaimed for more than this many days.
+    pub unclaimed_days: Option<i64>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -57,6 +63,19 @@ pub async fn list_wishes(
     if let Some(s) = p.status.as_deref().filter(|s| !s.is_empty()) {
         filter.statuses = vec![WishStatus::parse(s).map_err(|e| AppError::invalid(e.code(), ""))?];
     }
+    if let Some(s) = p.source.as_deref().filter(|s| !s.is_empty()) {
+        filter.source = Some(Source::parse(s).map_err(|e| AppError::invalid(e.code(), ""))?.as_str().to_owned());
+    }
+    let now = state.clock.now();
+    if p.overdue == Some(true) {
+        filter.overdue_on = Some(weizhili_core::clock::china_time(now).date_naive());
+    }
+    if let Some(days) = p.unclaimed_days {
+        if !(0..=365).contains(&days) {
+            return Err(AppError::invalid("bad_number", ""));
+        }
+        filter.unclaimed_since = Some(now - chrono::Duration::days(days));
+    }
     let community = Place::community(filter.community_id.unwrap_or(0));
     let involved_everywhere = user.actor.is_admin() || user.can(Action::ReviewWish, &community);
     if p.mine.as_deref() == Some("claimed") {
@@ -72,6 +91,8 @@ pub async fn list_wishes(
                     filter.statuses = WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect();
                 }
                 filter.statuses.retain(|s| s.on_wall());
+                // A wish offered to a paired helper is theirs alone until the offer ends.
+                filter.wall_at = Some((now, Some(user.user.id)));
                 if filter.statuses.is_empty() {
                     return Ok(Json(ListOf { items: vec![], total: 0, page: 1, per_page: filter.per_page }));
                 }

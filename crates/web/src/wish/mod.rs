@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod pages;
+pub mod pairs;
 pub mod wall;
 
 use axum::Router;
@@ -17,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes()).merge(wall::routes())
+    Router::new().merge(api::routes()).merge(pages::routes()).merge(wall::routes()).merge(pairs::routes())
 }
 
 /// A wish changed status. Sent after the change is committed, to whoever listens: the wall's cache and the big
@@ -98,6 +99,8 @@ pub struct WishView {
     pub satisfaction: Option<i32>,
     pub thanks: Option<String>,
     pub minutes: Option<i32>,
+    /// Fulfilled without a photo: staff check it happened.
+    pub needs_check: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
     pub claimed_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -147,6 +150,7 @@ impl WishView {
             satisfaction: w.satisfaction,
             thanks: w.thanks.clone(),
             minutes: w.minutes,
+            needs_check: w.needs_check,
             created_at: w.created_at,
             published_at: w.published_at,
             claimed_at: w.claimed_at,

@@ -77,6 +77,9 @@ struct ListPage {
     search: String,
     buildings: Vec<Choice>,
     categories: Vec<Choice>,
+    sources: Vec<Choice>,
+    needs: Vec<Choice>,
+    days: i64,
     can_submit: bool,
     can_export: bool,
     wall_href: Option<String>,
@@ -90,7 +93,14 @@ struct ListQuery {
     building: Option<String>,
     q: Option<String>,
     page: Option<String>,
+    source: Option<String>,
+    /// overdue, unclaimed (for `days`), attention.
+    need: Option<String>,
+    days: Option<String>,
 }
+
+/// The "needs attention" filters staff can pick.
+const NEEDS: [&str; 3] = ["overdue", "unclaimed", "attention"];
 
 async fn list(
     State(state): State<AppState>,
@@ -114,6 +124,20 @@ async fn list(
         q: q.q.clone().filter(|s| !s.trim().is_empty()).map(|s| s.chars().take(40).collect()),
         ..Default::default()
     };
+    let now = state.clock.now();
+    let days =
+        q.days.as_deref().and_then(|d| d.trim().parse::<i64>().ok()).filter(|d| (0..=365).contains(d)).unwrap_or(7);
+    if view == "all" {
+        filter.source = q.source.as_deref().and_then(|s| Source::parse(s).ok()).map(|s| s.as_str().to_owned());
+        match q.need.as_deref() {
+            Some("overdue") => filter.overdue_on = Some(weizhili_core::clock::china_time(now).date_naive()),
+            Some("unclaimed") => filter.unclaimed_since = Some(now - chrono::Duration::days(days)),
+            Some("attention") => {
+                filter.attention_since = Some(now - chrono::Duration::days(weizhili_core::wish::CONFIRM_WITHIN_DAYS));
+            }
+            _ => {}
+        }
+    }
     match view {
         "buildings" => {
             if let ListScope::Buildings(ids) = user.actor.list_scope(Action::ViewGrid) {
@@ -125,7 +149,10 @@ async fn list(
                 user.actor.grants.iter().filter(|g| g.role == Role::Resident).filter_map(|g| g.scope_id).collect();
             filter.household_ids = Some(ids);
         }
-        "wall" => filter.statuses = vec![WishStatus::Published],
+        "wall" => {
+            filter.statuses = vec![WishStatus::Published];
+            filter.wall_at = Some((now, Some(user.user.id)));
+        }
         "claimed" => filter.claimed_by = Some(user.user.id),
         _ => {}
     }
@@ -165,7 +192,26 @@ async fn list(
         ("category", q.category.clone().unwrap_or_default()),
         ("building", q.building.clone().unwrap_or_default()),
         ("q", q.q.clone().unwrap_or_default()),
+        ("source", q.source.clone().unwrap_or_default()),
+        ("need", q.need.clone().unwrap_or_default()),
+        ("days", q.days.clone().unwrap_or_default()),
     ];
+    let sources = Source::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: c.t(&format!("wish-source-{}", s.as_str())),
+            selected: filter.source.as_deref() == Some(s.as_str()),
+        })
+        .collect();
+    let needs = NEEDS
+        .iter()
+        .map(|n| Choice {
+            value: (*n).into(),
+            label: c.t(&format!("wish-need-{n}")),
+            selected: q.need.as_deref() == Some(*n),
+        })
+        .collect();
     let scope = match user.actor.list_scope(Action::ViewGrid) {
         ListScope::Households(_) | ListScope::Nothing => {
             ListScope::Communities(user.community_id().into_iter().collect())
@@ -201,6 +247,9 @@ async fn list(
         search: q.q.clone().unwrap_or_default(),
         buildings,
         categories,
+        sources,
+        needs,
+        days,
         can_submit,
         can_export: views.contains(&"all") && user.community_id().is_some(),
         wall_href: user.community_id().map(|id| format!("/wall/{id}")),
@@ -354,6 +403,11 @@ struct DetailPage {
     categories: Vec<Choice>,
     similar: Vec<(i64, String)>,
     error: Option<String>,
+    /// The wish is offered to this user (their paired resident's) before anyone else.
+    offered_to_me: bool,
+    /// Until when the wish is offered to a paired helper (for staff and the people involved).
+    offer_until: Option<String>,
+    photo_count: u64,
 }
 
 async fn detail_page(
@@ -370,9 +424,34 @@ async fn detail_page(
     let mut open: Vec<&'static str> =
         status.allowed_actions().filter(|a| allowed(*a, &s, is_wisher).is_ok()).map(WishAction::as_str).collect();
     open.retain(|a| *a != "lapse");
+    let now = state.clock.now();
+    let offer_open = weizhili_core::wish::offer_open(row.wish.offer_until, now);
+    let offered_to_me = offer_open && row.wish.offered_to == Some(user.user.id);
+    if offer_open && !offered_to_me {
+        // Only the paired helper may claim while the offer holds.
+        open.retain(|a| *a != "claim");
+    }
+    if offered_to_me && status == WishStatus::Published {
+        open.push("pass");
+    }
+    if !s.reviewer
+        || status != WishStatus::Fulfilled
+        || !weizhili_core::wish::closable(row.wish.fulfilled_at.unwrap_or(now), now)
+    {
+        open.retain(|a| *a != "close");
+    }
+    if s.reviewer && status == WishStatus::Fulfilled && row.wish.needs_check {
+        open.insert(0, "check");
+    }
     if s.claimant && status == WishStatus::Claimed {
         open.insert(0, "contact");
     }
+    let offer_until = row
+        .wish
+        .offer_until
+        .filter(|_| offer_open && (s.involved || offered_to_me))
+        .map(|t| weizhili_core::clock::china_time(t).format("%m-%d %H:%M").to_string());
+    let photo_count = store::photos::count(&state.db, id).await?;
     let steps = if s.involved || s.claimant {
         store::updates(&state.db, id)
             .await?
@@ -411,6 +490,9 @@ async fn detail_page(
         categories,
         similar,
         error: error.map(|e| e.1),
+        offered_to_me,
+        offer_until,
+        photo_count,
     });
     *response.status_mut() = code;
     Ok(response)
@@ -435,6 +517,7 @@ struct ActionForm {
     minutes: Option<String>,
     satisfaction: Option<String>,
     thanks: Option<String>,
+    no_photo: Option<String>,
 }
 
 async fn act(
@@ -472,6 +555,7 @@ async fn act(
         minutes: blank(&form.minutes).and_then(|m| m.parse().ok()).or(blank(&form.minutes).map(|_| -1)),
         satisfaction: blank(&form.satisfaction).and_then(|s| s.parse().ok()),
         thanks: blank(&form.thanks),
+        no_photo: form.no_photo.is_some(),
     };
     match actions::perform(&state, &user, id, &action, input).await {
         Ok(()) => Ok(Redirect::to(&format!("/wishes/{id}")).into_response()),
