@@ -48,6 +48,7 @@ async fn wall(
     let filter = Filter {
         community_id: Some(community.id),
         statuses: WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect(),
+        wall_at: Some((state.clock.now(), None)),
         page: 1,
         per_page: 60,
         ..Default::default()
@@ -75,6 +76,7 @@ pub async fn wall_json(
     let filter = Filter {
         community_id: Some(community_id),
         statuses: WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect(),
+        wall_at: Some((state.clock.now(), None)),
         page: 1,
         per_page: 100,
         ..Default::default()
