@@ -35,7 +35,7 @@ pub enum MediaError {
     #[error("没有收到照片，请重新选择")]
     Empty,
     /// More than [`MAX_PHOTO_BYTES`]; carries the size received.
-    #[error("照片太大了（{:.1} MB），最大 10 MB；请用手机相册的“压缩”或截图后再传", *.0 as f64 / 1_048_576.0)]
+    #[error("照片太大了（{:.1} MB），最大 10 MB；请换一张，或压缩后再传", *.0 as f64 / 1_048_576.0)]
     TooLarge(usize),
     /// Not JPEG, PNG or WebP; carries what the bytes look like, where we recognise it (“GIF”, “HEIC”, “PDF”…).
     #[error("只能上传 JPEG、PNG 或 WebP 格式的照片{}", .0.map(|k| format!("（这个文件是 {k}）")).unwrap_or_default())]

@@ -288,6 +288,17 @@ fn decompression_bombs_are_refused_before_allocating() {
 }
 
 #[test]
+fn a_jpeg_claiming_a_huge_picture_is_refused() {
+    let mut jpeg = encode(DynamicImage::ImageRgb8(noisy(16, 16)), ImageFormat::Jpeg);
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).expect("a baseline frame header");
+    // FF C0, length (2), precision (1), then height and width (2 each).
+    jpeg[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]); // 60000 × 60000
+    let started = Instant::now();
+    assert_eq!(refused(&jpeg).code(), "photo_too_many_pixels");
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+}
+
+#[test]
 fn error_codes_are_stable_and_messages_chinese() {
     let all = [
         MediaError::Empty,
