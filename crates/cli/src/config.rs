@@ -1,10 +1,11 @@
 //! Settings: defaults ← `weizhili.toml` ← `WEIZHILI_*` environment ← command-line flags.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use weizhili_store::media::{MediaSettings, default_folder};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +33,22 @@ pub struct Settings {
     /// The address people reach the site at (for QR codes), e.g. "https://weizhili.example.org"; empty: the
     /// request's Host header.
     pub public_url: String,
+    /// Folder for photos; empty: `<database name>-media` beside the SQLite file (`weizhili-media` for
+    /// PostgreSQL). Ignored when `media_s3_bucket` is set.
+    pub media_dir: String,
+    /// S3-compatible bucket for photos (it must exist); empty: photos go to the folder.
+    pub media_s3_bucket: String,
+    /// The object store's address, e.g. "http://minio.intranet:9000"; needed with a bucket.
+    pub media_s3_endpoint: String,
+    /// The object store's region (many S3-compatible stores accept any).
+    pub media_s3_region: String,
+    pub media_s3_access_key_id: String,
+    pub media_s3_secret_access_key: String,
+    /// Allow a plain-HTTP endpoint (an intranet MinIO).
+    pub media_s3_allow_http: bool,
+    /// Address objects as BUCKET.endpoint (some clouds' object storage needs it); the endpoint then names the
+    /// bucket too.
+    pub media_s3_virtual_hosted: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +65,14 @@ impl Default for Settings {
             log_sql: false,
             first_contact_days: 7,
             public_url: String::new(),
+            media_dir: String::new(),
+            media_s3_bucket: String::new(),
+            media_s3_endpoint: String::new(),
+            media_s3_region: "us-east-1".into(),
+            media_s3_access_key_id: String::new(),
+            media_s3_secret_access_key: String::new(),
+            media_s3_allow_http: false,
+            media_s3_virtual_hosted: false,
         }
     }
 }
@@ -62,7 +87,15 @@ impl Settings {
             Some(path) => figment = figment.merge(Toml::file(path)),
             None => figment = figment.merge(Toml::file("weizhili.toml")),
         }
-        figment = figment.merge(Env::prefixed("WEIZHILI_").ignore(&["TEST_POSTGRES_URL"]));
+        // The test suites' own variables are not settings.
+        figment = figment.merge(Env::prefixed("WEIZHILI_").ignore(&[
+            "TEST_POSTGRES_URL",
+            "TEST_S3_URL",
+            "TEST_S3_BUCKET",
+            "TEST_S3_REGION",
+            "TEST_S3_ACCESS_KEY_ID",
+            "TEST_S3_SECRET_ACCESS_KEY",
+        ]));
         if let Some(url) = database_url {
             figment = figment.merge(Serialized::default("database_url", url));
         }
@@ -76,7 +109,72 @@ impl Settings {
         if !["text", "json"].contains(&settings.log_format.as_str()) {
             return Err(format!("log_format must be \"text\" or \"json\", not {:?}", settings.log_format));
         }
+        settings.check_media()?;
         Ok(settings)
+    }
+
+    /// Refuses media settings that cannot work together, naming the key to change.
+    fn check_media(&self) -> Result<(), String> {
+        let set = |value: &str| !value.trim().is_empty();
+        if !set(&self.media_s3_bucket) {
+            let stray = [
+                ("media_s3_endpoint", set(&self.media_s3_endpoint)),
+                ("media_s3_access_key_id", set(&self.media_s3_access_key_id)),
+                ("media_s3_secret_access_key", set(&self.media_s3_secret_access_key)),
+            ];
+            if let Some((key, _)) = stray.iter().find(|(_, is_set)| *is_set) {
+                return Err(format!("{key} is set but media_s3_bucket is empty: name the bucket, or remove {key}"));
+            }
+            return Ok(());
+        }
+        if set(&self.media_dir) {
+            return Err("media_dir and media_s3_bucket are both set: photos go to one place; remove one".into());
+        }
+        for (key, value) in [
+            ("media_s3_endpoint", &self.media_s3_endpoint),
+            ("media_s3_region", &self.media_s3_region),
+            ("media_s3_access_key_id", &self.media_s3_access_key_id),
+            ("media_s3_secret_access_key", &self.media_s3_secret_access_key),
+        ] {
+            if !set(value) {
+                return Err(format!("media_s3_bucket is set, so {key} is needed too"));
+            }
+        }
+        let endpoint = self.media_s3_endpoint.trim();
+        if endpoint.starts_with("http://") {
+            if !self.media_s3_allow_http {
+                return Err(format!(
+                    "media_s3_endpoint {endpoint:?} is plain HTTP: use https://, or set media_s3_allow_http = true \
+                     for a server on a trusted intranet"
+                ));
+            }
+        } else if !endpoint.starts_with("https://") {
+            return Err(format!("media_s3_endpoint must start with https:// (or http://), not {endpoint:?}"));
+        }
+        Ok(())
+    }
+
+    /// Where photos go: the S3-compatible bucket if one is named, else `media_dir`, else the folder beside the
+    /// database.
+    #[cfg_attr(not(test), expect(dead_code, reason = "serve hands it to the web app when photo uploads land"))]
+    pub fn media_settings(&self) -> MediaSettings {
+        if self.media_s3_bucket.trim().is_empty() {
+            let dir = self.media_dir.trim();
+            return MediaSettings::Folder(if dir.is_empty() {
+                default_folder(&self.database_url)
+            } else {
+                PathBuf::from(dir)
+            });
+        }
+        MediaSettings::S3 {
+            bucket: self.media_s3_bucket.trim().to_owned(),
+            endpoint: self.media_s3_endpoint.trim().trim_end_matches('/').to_owned(),
+            region: self.media_s3_region.trim().to_owned(),
+            access_key_id: self.media_s3_access_key_id.trim().to_owned(),
+            secret_access_key: self.media_s3_secret_access_key.clone(),
+            allow_http: self.media_s3_allow_http,
+            virtual_hosted_style: self.media_s3_virtual_hosted,
+        }
     }
 
     pub fn store_options(&self) -> weizhili_store::StoreOptions {
@@ -112,3 +210,6 @@ pub fn init_logging(settings: &Settings) {
         builder.init();
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -160,5 +160,13 @@ fn a_bad_configuration_value_names_its_source() {
     std::fs::write(dir.join("weizhili.toml"), "sqlite_synchronous = \"sometimes\"\n").unwrap();
     let out = weizhili(&dir, &["migrate"], None, &[]);
     assert!(text(&out).contains("sqlite_synchronous"), "{}", text(&out));
+    std::fs::remove_file(dir.join("weizhili.toml")).unwrap();
+    let out = weizhili(&dir, &["migrate"], None, &[("WEIZHILI_MEDIA_S3_BUCKET", "photos")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("media_s3_endpoint"), "{}", text(&out));
+    // The test suites' own variables are not settings.
+    let url = format!("sqlite://{}/w.db", dir.display());
+    let out = weizhili(&dir, &["migrate", "--database-url", &url], None, &[("WEIZHILI_TEST_S3_URL", "http://x")]);
+    assert!(out.status.success(), "{}", text(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod demo;
 pub mod entity;
 pub mod grid;
+pub mod media;
 pub mod migration;
 pub mod notify;
 pub mod roster;
