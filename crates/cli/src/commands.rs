@@ -36,7 +36,9 @@ fn redact(url: &str) -> String {
 
 async fn listen(db: Db, settings: &Settings, addr: &str) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    let state = weizhili_web::AppState::new(db, Arc::new(SystemClock), settings.web_config());
+    let media = weizhili_store::media::Storage::open(&settings.media_settings())
+        .map_err(|e| anyhow::anyhow!("photo storage: {e}"))?;
+    let state = weizhili_web::AppState::new(db, Arc::new(SystemClock), settings.web_config(), media);
     weizhili_web::spawn_background(state.clone());
     let local = listener.local_addr()?;
     println!("weizhili 已启动 / listening on http://{local}");

@@ -156,7 +156,6 @@ impl Settings {
 
     /// Where photos go: the S3-compatible bucket if one is named, else `media_dir`, else the folder beside the
     /// database.
-    #[cfg_attr(not(test), expect(dead_code, reason = "serve hands it to the web app when photo uploads land"))]
     pub fn media_settings(&self) -> MediaSettings {
         if self.media_s3_bucket.trim().is_empty() {
             let dir = self.media_dir.trim();

@@ -147,6 +147,7 @@ struct Browser {
 }
 
 async fn launch() -> Browser {
+    weizhili_store::media::install_tls_provider();
     // 1. The real binary, seeding a fresh demo database.
     let data = TempDir::new("wzl_browser_db");
     let app_port = free_port();

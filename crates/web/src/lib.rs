@@ -65,7 +65,8 @@ impl Default for WebConfig {
             max_failures_per_login: 5,
             max_failures_per_ip: 30,
             throttle_minutes: 15,
-            max_body_bytes: 6 * 1024 * 1024,
+            // A 10 MB photo and the form around it.
+            max_body_bytes: 11 * 1024 * 1024,
             first_contact_days: weizhili_core::wish::FIRST_CONTACT_DAYS_DEFAULT,
             public_url: None,
             staff_notifications: weizhili_core::notify::StaffMode::Daily,
@@ -82,18 +83,24 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: ops::Metrics,
     pub sessions: Arc<auth::session::SessionCache>,
+    /// Where photos are kept: a folder beside the database, or S3-compatible object storage.
+    pub media: weizhili_store::media::Storage,
+    /// At most this many photos are decoded and re-encoded at once (each may take a few hundred MB).
+    pub photo_slots: Arc<tokio::sync::Semaphore>,
     /// Wish status changes, for the wall's cache and the big screens (see [`wish::WishEvent`]).
     pub wish_events: tokio::sync::broadcast::Sender<wish::WishEvent>,
 }
 
 impl AppState {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig, media: weizhili_store::media::Storage) -> Self {
         AppState {
             db,
             clock,
             config: Arc::new(config),
             metrics: ops::Metrics::install(),
             sessions: Arc::new(auth::session::SessionCache::default()),
+            media,
+            photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
             wish_events: tokio::sync::broadcast::channel(256).0,
         }
     }

@@ -26,7 +26,7 @@ use crate::wish;
         api::list_residents, api::get_resident, api::create_resident, api::update_resident, api::move_out,
         wish::api::list_wishes, wish::api::submit_wish, wish::api::get_wish, wish::api::act, wish::api::list_updates,
         wish::api::add_note, wish::wall::wall_json, wish::pairs::list_json, wish::pairs::create_json,
-        wish::pairs::end_json, crate::notify::list_json, crate::notify::read_json, crate::service::list_json,
+        wish::pairs::end_json, wish::photos::list_json, wish::photos::upload_json, crate::notify::list_json, crate::notify::read_json, crate::service::list_json,
         crate::service::confirm_json,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),

@@ -55,7 +55,7 @@ async fn on_wall(app: &TestApp, community: i64, id: &Value) -> bool {
 }
 
 fn state(app: &TestApp, config: weizhili_web::WebConfig) -> weizhili_web::AppState {
-    weizhili_web::AppState::new(app.db.clone(), app.clock.clone(), config)
+    weizhili_web::AppState::new(app.db.clone(), app.clock.clone(), config, crate::helpers::test_media())
 }
 
 #[tokio::test]

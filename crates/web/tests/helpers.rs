@@ -169,7 +169,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     let (db, db_url) = fresh_db().await;
     let clock = Arc::new(FixedClock::new(start_time()));
-    let state = AppState::new(db.clone(), clock.clone(), config);
+    let state = AppState::new(db.clone(), clock.clone(), config, test_media());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -178,7 +178,14 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     TestApp { addr, db, db_url, clock, client: new_client(), csrf: Mutex::new(String::new()) }
 }
 
+/// Photo storage for tests: a real folder, one per test process (keys are random, so tests do not collide).
+pub fn test_media() -> weizhili_store::media::Storage {
+    let dir = std::env::temp_dir().join(format!("weizhili-test-media-{}", std::process::id()));
+    weizhili_store::media::Storage::folder(&dir).unwrap()
+}
+
 pub fn new_client() -> Client {
+    weizhili_store::media::install_tls_provider();
     Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
 }
 

@@ -11,5 +11,6 @@ mod followup;
 mod grid;
 mod matrix;
 mod ops;
+mod photos;
 mod roster;
 mod wish;

@@ -411,7 +411,12 @@ async fn a_claim_without_first_contact_lapses_and_the_wish_returns_as_a_priority
         act(&app, &volunteer, &w["id"], "claim", json!({})).await;
     }
     act(&app, &volunteer, &called["id"], "contact", json!({"note": "约了周五"})).await;
-    let state = weizhili_web::AppState::new(app.db.clone(), app.clock.clone(), weizhili_web::WebConfig::default());
+    let state = weizhili_web::AppState::new(
+        app.db.clone(),
+        app.clock.clone(),
+        weizhili_web::WebConfig::default(),
+        crate::helpers::test_media(),
+    );
     app.clock.advance(chrono::Duration::days(6));
     assert_eq!(weizhili_web::wish::actions::lapse_overdue(&state).await.unwrap(), 0, "six days are within the rule");
     app.clock.advance(chrono::Duration::days(1));

@@ -24,7 +24,7 @@ pub use photo::{
     MAX_DECODED_BYTES, MAX_PHOTO_BYTES, MAX_SIDE_PIXELS, PHOTO_CONTENT_TYPE, PHOTO_LONG_SIDE, Processed,
     THUMB_LONG_SIDE, process,
 };
-pub use storage::{MediaSettings, Storage, check_key, default_folder, new_key, thumb_key};
+pub use storage::{MediaSettings, Storage, check_key, default_folder, install_tls_provider, new_key, thumb_key};
 
 /// Why a photo was refused or could not be kept. [`MediaError::code`] is the stable key the web layer localises
 /// by; the `Display` text is a plain Chinese fallback. The photo variants are the uploader's to fix (a 4xx);

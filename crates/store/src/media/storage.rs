@@ -135,9 +135,7 @@ impl Storage {
                 allow_http,
                 virtual_hosted_style,
             } => {
-                // reqwest is built without a TLS crypto provider of its own (see Cargo.toml): use ring. An error
-                // only means one is installed already.
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                install_tls_provider();
                 // A store that does not answer should fail an upload in seconds, not after object_store's
                 // default of ten retries over three minutes.
                 let retry =
@@ -201,4 +199,12 @@ impl Storage {
             Err(e) => Err(MediaError::Storage(e)),
         }
     }
+}
+
+/// Makes ring the process's TLS crypto provider. reqwest is built without one of its own (see Cargo.toml), and
+/// since cargo unifies features, so is every other reqwest client in the same binary (tests, browser drivers):
+/// call this before building one. Calling it again does nothing.
+pub fn install_tls_provider() {
+    // An error only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

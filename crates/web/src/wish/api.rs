@@ -175,7 +175,7 @@ pub async fn list_updates(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<UpdateView>>, AppError> {
     let (row, s) = visible(&state, &user, parse_id(&id)?).await?;
-    if !(s.involved || s.claimant) {
+    if !s.in_story() {
         return Err(AppError::NotFound);
     }
     let items = store::updates(&state.db, row.wish.id)
@@ -201,7 +201,7 @@ pub async fn add_note(
     Json(input): Json<NoteInput>,
 ) -> Result<(StatusCode, Json<UpdateView>), AppError> {
     let (row, s) = visible(&state, &user, parse_id(&id)?).await?;
-    if !(s.involved || s.claimant) {
+    if !s.in_story() {
         return Err(AppError::NotFound);
     }
     let body = text(&Some(input.text), 1000)?.ok_or_else(|| AppError::invalid("note_required", ""))?;

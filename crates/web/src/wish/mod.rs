@@ -5,6 +5,7 @@ pub mod actions;
 pub mod api;
 pub mod pages;
 pub mod pairs;
+pub mod photos;
 pub mod wall;
 
 use axum::Router;
@@ -18,7 +19,12 @@ use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes()).merge(wall::routes()).merge(pairs::routes())
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .merge(wall::routes())
+        .merge(pairs::routes())
+        .merge(photos::routes())
 }
 
 /// A wish changed status. Sent after the change is committed, to whoever listens: the wall's cache and the big
@@ -50,8 +56,17 @@ pub struct Standing {
     pub involved: bool,
     /// Holds the active claim.
     pub claimant: bool,
+    /// Fulfilled it (their claim completed): they still follow its story.
+    pub helped: bool,
     /// May claim wishes here.
     pub helper: bool,
+}
+
+impl Standing {
+    /// Follows the wish's story (notes, photos): the people involved, the claimant, the helper who fulfilled it.
+    pub fn in_story(&self) -> bool {
+        self.involved || self.claimant || self.helped
+    }
 }
 
 pub fn standing(user: &CurrentUser, w: &Wish, claim: Option<&store::Claim>) -> Standing {
@@ -68,6 +83,7 @@ pub fn standing(user: &CurrentUser, w: &Wish, claim: Option<&store::Claim>) -> S
         reviewer,
         involved,
         claimant: claim.is_some_and(|c| c.user_id == user.user.id && c.status == "active"),
+        helped: claim.is_some_and(|c| c.user_id == user.user.id && c.status == "completed"),
         helper: user.can(Action::ClaimWish, &place),
     }
 }
@@ -260,11 +276,10 @@ pub fn is_wisher(user: &CurrentUser, w: &Wish) -> bool {
 pub async fn visible(state: &AppState, user: &CurrentUser, id: i64) -> Result<(Row, Standing), AppError> {
     let w = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let row = store::decorate(&state.db, vec![w]).await?.pop().ok_or(AppError::NotFound)?;
-    let claim = row.claim.clone().filter(|c| c.status == "active");
-    let s = standing(user, &row.wish, claim.as_ref());
+    let s = standing(user, &row.wish, row.claim.as_ref());
     let status = WishStatus::parse(&row.wish.status).map_err(|_| AppError::NotFound)?;
     // Helpers of the community see what is on the wall; the people involved see everything.
-    if !(s.involved || s.claimant || (s.helper && status.on_wall())) {
+    if !(s.in_story() || (s.helper && status.on_wall())) {
         return Err(AppError::NotFound);
     }
     Ok((row, s))

@@ -408,9 +408,12 @@ struct DetailPage {
     /// Until when the wish is offered to a paired helper (for staff and the people involved).
     offer_until: Option<String>,
     photo_count: u64,
+    photos: Vec<super::photos::PhotoView>,
+    /// May add notes and photos to the story.
+    can_add: bool,
 }
 
-async fn detail_page(
+pub(crate) async fn detail_page(
     state: &AppState,
     c: PageCtx,
     user: &CurrentUser,
@@ -451,8 +454,14 @@ async fn detail_page(
         .offer_until
         .filter(|_| offer_open && (s.involved || offered_to_me))
         .map(|t| weizhili_core::clock::china_time(t).format("%m-%d %H:%M").to_string());
+    let can_add = s.in_story() && (status.is_open() || status == WishStatus::Confirmed);
+    let photos: Vec<super::photos::PhotoView> = if s.in_story() {
+        store::photos::of_wish(&state.db, id).await?.iter().map(super::photos::PhotoView::build).collect()
+    } else {
+        vec![]
+    };
     let photo_count = store::photos::count(&state.db, id).await?;
-    let steps = if s.involved || s.claimant {
+    let steps = if s.in_story() {
         store::updates(&state.db, id)
             .await?
             .into_iter()
@@ -493,6 +502,8 @@ async fn detail_page(
         offered_to_me,
         offer_until,
         photo_count,
+        photos,
+        can_add,
     });
     *response.status_mut() = code;
     Ok(response)
@@ -525,9 +536,29 @@ async fn act(
     c: PageCtx,
     user: CurrentUser,
     Path((id, action)): Path<(String, String)>,
-    Form(form): Form<ActionForm>,
+    request: axum::extract::Request,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
+    // The fulfil form may carry a photo (multipart); the others are plain forms.
+    let (fields, photo) = super::photos::read_form(request, &state).await?;
+    let form: ActionForm = serde_urlencoded::from_str(&serde_urlencoded::to_string(&fields).unwrap_or_default())
+        .map_err(|_| AppError::invalid("bad_request", ""))?;
+    if let Some(bytes) = photo {
+        // Kept first, so that a refusal of the move itself loses nothing: the photo is in the story already.
+        let (row, s) = visible(&state, &user, id).await?;
+        if !s.in_story() {
+            return Err(AppError::NotFound);
+        }
+        if let Err(e) = super::photos::save(&state, &user, &row.wish, bytes, None).await {
+            return match e {
+                AppError::Invalid { .. } | AppError::Conflict(_) => {
+                    let message = crate::error::message(c.lang, e.code());
+                    detail_page(&state, c, &user, id, Some((e.status(), message))).await
+                }
+                other => Err(other),
+            };
+        }
+    }
     let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let due_date = match blank(&form.due_date) {
         None => None,
