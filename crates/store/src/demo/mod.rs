@@ -48,6 +48,11 @@ pub struct Seeded {
     pub wishes: usize,
 }
 
+/// The day (Beijing time) an instant falls on.
+fn china_day(at: DateTime<Utc>) -> chrono::NaiveDate {
+    weizhili_core::clock::china_time(at).date_naive()
+}
+
 /// Whether the demo is already in this database.
 pub async fn is_seeded(db: &DatabaseConnection) -> Result<bool> {
     Ok(grid::community_by_name(db, XINGFULI).await?.is_some())

@@ -1,5 +1,6 @@
 //! About 120 demo micro-wishes in 幸福里社区, in every state of their lifecycle, moved there through the same
-//! rules as real ones (`wish::apply`), with claims by the demo helpers, progress notes and thank-yous.
+//! rules as real ones (`wish::apply`), with claims by the demo helpers, progress notes and thank-yous, the
+//! volunteers' service records, and a help pair whose newest wish waits for the paired volunteer.
 
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
@@ -8,7 +9,9 @@ use sea_orm::ConnectionTrait;
 use weizhili_core::wish::WishAction;
 
 use crate::Result;
-use crate::wish::{self, Change, NewWish};
+use crate::notify::{self, Notice};
+use crate::service::{self, NewRecord};
+use crate::wish::{self, Change, NewWish, pairs};
 
 /// A demo wisher: (resident id, household id, building id).
 pub type Wisher = (i64, i64, i64);
@@ -147,8 +150,77 @@ pub async fn seed(
             Change { satisfaction: Some(rng.random_range(4..=5)), thanks: Some(thanks.into()), ..Default::default() };
         let w = wish::apply(db, &w, WishAction::Confirm, change, at).await?;
         wish::add_update(db, &w, None, "confirm", Some(thanks.into()), at).await?;
+        // The volunteer's time: confirmed by staff after a few days, the latest still pending.
+        let served_on = crate::demo::china_day(w.fulfilled_at.unwrap_or(at));
+        let record = NewRecord {
+            community_id,
+            user_id: helper,
+            wish_id: Some(w.id),
+            what: w.title.clone(),
+            served_on,
+            minutes: w.minutes.unwrap_or(60),
+        };
+        if let Some(r) = service::record_pending(db, record, at).await?
+            && now - at > Duration::days(5)
+        {
+            service::confirm(db, r.id, staff_id, r.minutes, None, at + Duration::days(3)).await?;
+        }
     }
+    made += help_pair(db, community_id, wishers, staff_id, helpers, now).await?;
     Ok(made)
+}
+
+/// A help pair (帮扶对子): the first volunteer stands by an older resident; that resident's newest wish, published
+/// two hours ago, waits for the volunteer alone (their bell says so). Returns the wishes made.
+async fn help_pair(
+    db: &impl ConnectionTrait,
+    community_id: i64,
+    wishers: &[Wisher],
+    staff_id: i64,
+    helpers: &[i64],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let (Some(&(resident_id, household_id, building_id)), Some(&helper)) = (wishers.first(), helpers.first()) else {
+        return Ok(0);
+    };
+    pairs::create(db, community_id, helper, resident_id, household_id, staff_id, now - Duration::days(60)).await?;
+    let at = now - Duration::hours(3);
+    let w = wish::create(
+        db,
+        NewWish {
+            community_id,
+            building_id: Some(building_id),
+            household_id: Some(household_id),
+            resident_id: Some(resident_id),
+            submitted_by: Some(staff_id),
+            proxy: true,
+            source: "visit".into(),
+            slip_no: Some("V-121".into()),
+            category: "health".into(),
+            title: "陪我去医院复查".into(),
+            description: "下周二上午要去区医院复查血压，子女不在身边。".into(),
+            anonymous: false,
+        },
+        at,
+    )
+    .await?;
+    wish::add_update(db, &w, Some(staff_id), "submit", None, at).await?;
+    let published = at + Duration::hours(1);
+    let w = wish::apply(db, &w, WishAction::Publish, Change::default(), published).await?;
+    wish::add_update(db, &w, Some(staff_id), "publish", None, published).await?;
+    let until = weizhili_core::wish::offer_until(published, weizhili_core::wish::HELP_PAIR_OFFER_HOURS_DEFAULT)
+        .unwrap_or(published);
+    wish::offer(db, w.id, helper, until).await?;
+    wish::add_update(db, &w, None, "offer", None, published).await?;
+    let notice = Notice {
+        community_id: Some(community_id),
+        kind: weizhili_core::notify::Kind::WishOffered,
+        wish_id: Some(w.id),
+        title: w.title.clone(),
+        detail: None,
+    };
+    notify::send(db, &[helper], &notice, published).await?;
+    Ok(1)
 }
 
 /// A claim inside the caller's transaction (the demo seeds in one).
