@@ -33,6 +33,10 @@ pub struct Settings {
     /// The address people reach the site at (for QR codes), e.g. "https://weizhili.example.org"; empty: the
     /// request's Host header.
     pub public_url: String,
+    /// How staff hear of new wishes and lapsing claims: "daily" (one summary a day, at 08:00) or "each".
+    pub staff_notifications: String,
+    /// Hours a paired resident's new wish is offered to their helper (帮扶对子) before it goes on the wall.
+    pub help_pair_offer_hours: i64,
     /// Folder for photos; empty: `<database name>-media` beside the SQLite file (`weizhili-media` for
     /// PostgreSQL). Ignored when `media_s3_bucket` is set.
     pub media_dir: String,
@@ -65,6 +69,8 @@ impl Default for Settings {
             log_sql: false,
             first_contact_days: 7,
             public_url: String::new(),
+            staff_notifications: "daily".into(),
+            help_pair_offer_hours: 48,
             media_dir: String::new(),
             media_s3_bucket: String::new(),
             media_s3_endpoint: String::new(),
@@ -108,6 +114,18 @@ impl Settings {
         }
         if !["text", "json"].contains(&settings.log_format.as_str()) {
             return Err(format!("log_format must be \"text\" or \"json\", not {:?}", settings.log_format));
+        }
+        if weizhili_core::notify::StaffMode::parse(&settings.staff_notifications).is_none() {
+            return Err(format!(
+                "staff_notifications must be \"daily\" or \"each\", not {:?}",
+                settings.staff_notifications
+            ));
+        }
+        if !(0..=24 * 14).contains(&settings.help_pair_offer_hours) {
+            return Err(format!(
+                "help_pair_offer_hours must be between 0 and 336, not {}",
+                settings.help_pair_offer_hours
+            ));
         }
         settings.check_media()?;
         Ok(settings)
@@ -194,6 +212,8 @@ impl Settings {
             session_hours: self.session_hours.max(1),
             first_contact_days: self.first_contact_days.clamp(1, 90),
             public_url: Some(self.public_url.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
+            staff_notifications: weizhili_core::notify::StaffMode::parse(&self.staff_notifications).unwrap_or_default(),
+            help_pair_offer_hours: self.help_pair_offer_hours,
             ..Default::default()
         }
     }

@@ -77,3 +77,21 @@ fn load_refuses_a_bucket_without_an_endpoint() {
     assert_eq!(settings.media_settings(), MediaSettings::Folder(PathBuf::from("/srv/photos")));
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[test]
+fn notification_mode_and_offer_hours_are_checked() {
+    let dir = std::env::temp_dir().join(format!("wzl-config-notify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("weizhili.toml");
+    std::fs::write(&file, "staff_notifications = \"hourly\"\n").expect("write the file");
+    let err = Settings::load(Some(&file), None).expect_err("refused");
+    assert!(err.contains("staff_notifications"), "{err}");
+    std::fs::write(&file, "help_pair_offer_hours = -1\n").expect("write the file");
+    let err = Settings::load(Some(&file), None).expect_err("refused");
+    assert!(err.contains("help_pair_offer_hours"), "{err}");
+    std::fs::write(&file, "staff_notifications = \"each\"\nhelp_pair_offer_hours = 24\n").expect("write the file");
+    let web = Settings::load(Some(&file), None).expect("accepted").web_config();
+    assert_eq!(web.staff_notifications, weizhili_core::notify::StaffMode::Each);
+    assert_eq!(web.help_pair_offer_hours, 24);
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
