@@ -342,6 +342,25 @@ pub struct Row {
 pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Page<Row>> {
     let per_page = filter.per_page.clamp(1, 200);
     let page = filter.page.max(1);
+    let query = wish::Entity::find().filter(condition(filter));
+    let total = crate::count_of(db, query.clone(), wish::Column::Id).await?;
+    let wishes = query
+        .order_by_desc(wish::Column::Priority)
+        .order_by_desc(wish::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    let rows = decorate(db, wishes).await?;
+    Ok(Page { rows, total, page, per_page })
+}
+
+/// How many wishes a filter matches (one COUNT).
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64> {
+    crate::count_of(db, wish::Entity::find().filter(condition(filter)), wish::Column::Id).await
+}
+
+fn condition(filter: &Filter) -> Condition {
     let mut cond = Condition::all();
     if let Some(id) = filter.community_id {
         cond = cond.add(wish::Column::CommunityId.eq(id));
@@ -402,17 +421,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Page<Row
             .filter(wish_claim::Column::Status.eq("active"));
         cond = cond.add(wish::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(mine)));
     }
-    let query = wish::Entity::find().filter(cond);
-    let total = crate::count_of(db, query.clone(), wish::Column::Id).await?;
-    let wishes = query
-        .order_by_desc(wish::Column::Priority)
-        .order_by_desc(wish::Column::Id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
-    let rows = decorate(db, wishes).await?;
-    Ok(Page { rows, total, page, per_page })
+    cond
 }
 
 /// Adds building, wisher, claim and claimant to wishes: four queries for any number of rows.

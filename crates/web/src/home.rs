@@ -114,6 +114,55 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
             if let Some(days) = month.median_days_to_fulfil {
                 median = Some(c.ta("home-wishes-median", "days", format!("{days:.1}")));
             }
+            // The wishes that need attention, each a filtered list.
+            let now = state.clock.now();
+            let base = weizhili_store::wish::Filter { community_id: Some(cid), ..Default::default() };
+            let attention = [
+                (
+                    "next-wishes-overdue",
+                    "/wishes?view=all&need=overdue",
+                    weizhili_store::wish::Filter {
+                        overdue_on: Some(weizhili_core::clock::china_time(now).date_naive()),
+                        ..base.clone()
+                    },
+                ),
+                (
+                    "next-wishes-unclaimed",
+                    "/wishes?view=all&need=unclaimed&days=7",
+                    weizhili_store::wish::Filter {
+                        unclaimed_since: Some(now - chrono::Duration::days(7)),
+                        ..base.clone()
+                    },
+                ),
+                (
+                    "next-wishes-attention",
+                    "/wishes?view=all&need=attention",
+                    weizhili_store::wish::Filter {
+                        attention_since: Some(now - chrono::Duration::days(weizhili_core::wish::CONFIRM_WITHIN_DAYS)),
+                        ..base.clone()
+                    },
+                ),
+            ];
+            for (key, href, filter) in attention {
+                let n = weizhili_store::wish::count(&state.db, &filter).await?;
+                if n > 0 {
+                    next_steps.insert(0, Line { label: c.ta(key, "count", n), href: href.into() });
+                }
+            }
+            let pending = weizhili_store::service::Filter {
+                community_id: Some(cid),
+                status: Some(weizhili_core::service::RecordStatus::Pending),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            };
+            let pending = weizhili_store::service::list(&state.db, &pending).await?.total;
+            if pending > 0 {
+                next_steps.push(Line {
+                    label: c.ta("next-service-pending", "count", pending),
+                    href: "/service-records?view=all&status=pending".into(),
+                });
+            }
         }
         (heading, c.t("home-staff-intro"), all_tiles)
     } else if let ListScope::Buildings(ids) = &scope {

@@ -381,4 +381,15 @@ async fn staff_filter_wishes_by_source_overdue_and_unclaimed_days() {
     assert!(page.contains("纸条心愿:修自行车"), "the title as typed, its full-width colon made plain");
     let (_, page) = app.page("/wishes?view=all&source=wall").await;
     assert!(!page.contains("修自行车"));
+    // The staff home counts what needs attention and links to it.
+    let overdue = weizhili_store::wish::Filter {
+        community_id: slip["community_id"].as_i64(),
+        overdue_on: Some(weizhili_core::clock::china_time(app.clock.now()).date_naive()),
+        ..Default::default()
+    };
+    let n = weizhili_store::wish::count(&app.db, &overdue).await.unwrap();
+    assert!(n >= 1);
+    let (_, home) = app.page("/").await;
+    assert!(home.contains(&format!("{n} 个心愿已过期限")), "{home}");
+    assert!(home.contains("need=overdue\""), "and links to the list");
 }

@@ -82,3 +82,7 @@ error-photo-too-large = The photo is too large: at most 10 MB. Please choose ano
 error-photo-not-supported = Only JPEG, PNG or WebP photos can be uploaded.
 error-photo-unreadable = The photo cannot be opened: the file may be incomplete or damaged. Please take or choose it again.
 error-photo-too-many-pixels = The photo has too many pixels: please make it smaller first.
+next-wishes-overdue = { $count } wishes are past their due date
+next-wishes-unclaimed = { $count } wishes unclaimed for more than 7 days
+next-wishes-attention = { $count } fulfilled wishes to check or long unconfirmed
+next-service-pending = { $count } volunteer service records to confirm

@@ -82,3 +82,7 @@ error-photo-too-large = 照片太大了，最大 10 MB；请换一张，或压�
 error-photo-not-supported = 只能上传 JPEG、PNG 或 WebP 格式的照片。
 error-photo-unreadable = 照片打不开，文件可能不完整或已损坏；请重新拍一张或重新选择。
 error-photo-too-many-pixels = 照片的像素太多了，请先缩小尺寸再传。
+next-wishes-overdue = { $count } 个心愿已过期限
+next-wishes-unclaimed = { $count } 个心愿 7 天以上无人认领
+next-wishes-attention = { $count } 个已实现的心愿待核实或久未确认
+next-service-pending = { $count } 条志愿服务记录待确认
