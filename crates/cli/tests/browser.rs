@@ -360,6 +360,29 @@ async fn a_wish_goes_from_a_resident_to_the_wall_in_a_real_browser() {
             }
             assert!(found, "the wish is on the wall");
             driver.screenshot(&shots.join("wall.png")).await?;
+
+            // zhiyuanzhe fulfils it with a photo from the phone's gallery; the photo shows on the wish.
+            let picture = image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 120]));
+            let photo = shots.join("light.jpg");
+            image::DynamicImage::ImageRgb8(picture).save(&photo).expect("write a photo");
+            let photo = photo.canonicalize().expect("the photo's full path");
+            sign_in(&driver, &base, "zhiyuanzhe").await?;
+            driver.goto(wish_url.as_str()).await?;
+            driver.find(By::Id("fulfil-note")).await?.send_keys("换好了，试过亮了").await?;
+            driver.find(By::Id("minutes")).await?.send_keys("30").await?;
+            driver.find(By::Id("fulfil-photo")).await?.send_keys(photo.to_string_lossy().as_ref()).await?;
+            driver.find(By::Id("do-fulfil")).await?.click().await?;
+            eventually("fulfilled", || async {
+                match driver.find(By::Id("wish-status")).await {
+                    Ok(e) => e.text().await.is_ok_and(|t| t.trim() == "已实现"),
+                    Err(_) => false,
+                }
+            })
+            .await;
+            let thumb = driver.find(By::Css("#photos img")).await?;
+            let width = thumb.prop("naturalWidth").await?.unwrap_or_default();
+            assert_eq!(width, "400", "the thumbnail loads, 400 px wide");
+            driver.screenshot(&shots.join("fulfilled.png")).await?;
             Ok::<(), WebDriverError>(())
         })
         .await
