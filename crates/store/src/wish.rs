@@ -22,6 +22,8 @@ pub use crate::entity::wish_update::Model as Update;
 
 mod ledger;
 pub use ledger::{MonthCounts, export_ledger, month_counts};
+mod wall;
+pub use wall::{WALL_MAX_PAGE, WallPage, wall_condition, wall_page};
 
 /// A wish as it arrives.
 #[derive(Debug, Clone)]

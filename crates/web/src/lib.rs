@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod openapi;
 pub mod ops;
 pub mod page;
+pub mod qr;
 pub mod users;
 pub mod wish;
 
@@ -76,17 +77,22 @@ pub struct AppState {
     pub sessions: Arc<auth::session::SessionCache>,
     /// Wish status changes, for the wall's cache and the big screens (see [`wish::WishEvent`]).
     pub wish_events: tokio::sync::broadcast::Sender<wish::WishEvent>,
+    /// The wall's first page per community, in memory, forgotten on every [`wish::WishEvent`] of its community.
+    pub wall: Arc<wish::wall::WallCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        let wish_events = tokio::sync::broadcast::channel(256).0;
+        let wall = Arc::new(wish::wall::WallCache::new(wish_events.subscribe(), wish::wall::WALL_TTL));
         AppState {
             db,
             clock,
             config: Arc::new(config),
             metrics: ops::Metrics::install(),
             sessions: Arc::new(auth::session::SessionCache::default()),
-            wish_events: tokio::sync::broadcast::channel(256).0,
+            wish_events,
+            wall,
         }
     }
 }
@@ -144,10 +150,13 @@ pub fn spawn_background(state: AppState) {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let wall = state.wall.clone();
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            // The big screens' event streams never end by themselves.
+            wall.close_streams();
         })
         .await
 }

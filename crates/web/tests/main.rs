@@ -11,4 +11,5 @@ mod grid;
 mod matrix;
 mod ops;
 mod roster;
+mod wall;
 mod wish;

@@ -5,11 +5,16 @@ use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_foundation;
 mod m20261129_000002_wishes;
+mod m20261129_000004_wall_indexes;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_foundation::Migration), Box::new(m20261129_000002_wishes::Migration)]
+        vec![
+            Box::new(m20261129_000001_foundation::Migration),
+            Box::new(m20261129_000002_wishes::Migration),
+            Box::new(m20261129_000004_wall_indexes::Migration),
+        ]
     }
 }

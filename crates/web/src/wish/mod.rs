@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod pages;
+pub mod poster;
 pub mod wall;
 
 use axum::Router;
@@ -17,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes()).merge(wall::routes())
+    Router::new().merge(api::routes()).merge(pages::routes()).merge(wall::routes()).merge(poster::routes())
 }
 
 /// A wish changed status. Sent after the change is committed, to whoever listens: the wall's cache and the big
