@@ -23,7 +23,7 @@ pub use crate::entity::wish_update::Model as Update;
 mod ledger;
 pub use ledger::{MonthCounts, export_ledger, month_counts};
 mod wall;
-pub use wall::{WALL_MAX_PAGE, WallPage, wall_condition, wall_page};
+pub use wall::{WALL_MAX_PAGE, WallPage, wall_condition, wall_page, wall_query};
 
 /// A wish as it arrives.
 #[derive(Debug, Clone)]

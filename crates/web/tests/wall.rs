@@ -9,7 +9,7 @@ use weizhili_core::clock::Clock;
 use weizhili_web::WebConfig;
 use weizhili_web::wish::wall::WallCache;
 
-use crate::helpers::{TestApp, new_client, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, is_postgres, new_client, spawn_app, spawn_app_with};
 
 async fn community_id(app: &TestApp, name: &str) -> i64 {
     weizhili_store::grid::community_by_name(&app.db, name).await.unwrap().unwrap().id
@@ -330,4 +330,46 @@ async fn a_building_prints_its_wish_box_poster() {
     assert_eq!(app.page("/buildings/abc/poster").await.0, StatusCode::NOT_FOUND);
     let anon = new_client().get(app.url(&poster)).send().await.unwrap();
     assert_eq!(anon.status(), StatusCode::SEE_OTHER, "to the login");
+}
+
+/// SQLite's plan for a query: the `detail` column of `EXPLAIN QUERY PLAN`, one line per step.
+async fn plan(db: &weizhili_store::Db, select: impl sea_orm::QueryTrait) -> String {
+    use sea_orm::ConnectionTrait;
+    let statement = select.build(sea_orm::DbBackend::Sqlite);
+    let explain = sea_orm::Statement { sql: format!("EXPLAIN QUERY PLAN {}", statement.sql), ..statement };
+    let rows = db.query_all_raw(explain).await.unwrap();
+    rows.iter().map(|r| r.try_get::<String>("", "detail").unwrap()).collect::<Vec<_>>().join("\n")
+}
+
+#[tokio::test]
+async fn the_wall_and_the_staff_list_read_one_page_by_index_without_sorting() {
+    if is_postgres() {
+        return; // PostgreSQL plans by its statistics; bench/wishes.sh prints SQLite's plans at scale.
+    }
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    use weizhili_store::entity::wish;
+    let app = spawn_app().await;
+    let cid = community_id(&app, "幸福里社区").await;
+    let wall = plan(&app.db, weizhili_store::wish::wall_query(cid, 10, 40)).await;
+    assert!(wall.contains("USING INDEX ix_wishes_wall") && !wall.contains("TEMP B-TREE"), "{wall}");
+    let staff = wish::Entity::find()
+        .filter(wish::Column::CommunityId.eq(cid))
+        .order_by_desc(wish::Column::Priority)
+        .order_by_desc(wish::Column::Id)
+        .limit(20);
+    let staff = plan(&app.db, staff).await;
+    assert!(staff.contains("USING INDEX ix_wishes_order") && !staff.contains("TEMP B-TREE"), "{staff}");
+    let to_claim = wish::Entity::find()
+        .filter(wish::Column::CommunityId.eq(cid))
+        .filter(wish::Column::Status.is_in(["published"]))
+        .order_by_desc(wish::Column::Priority)
+        .order_by_desc(wish::Column::Id)
+        .limit(20);
+    let to_claim = plan(&app.db, to_claim).await;
+    assert!(to_claim.contains("ix_wishes_status_order") && !to_claim.contains("TEMP B-TREE"), "{to_claim}");
+    let claims = weizhili_store::entity::wish_claim::Entity::find()
+        .filter(weizhili_store::entity::wish_claim::Column::WishId.is_in([1, 2, 3]))
+        .filter(weizhili_store::entity::wish_claim::Column::Status.is_in(["active", "completed"]));
+    let claims = plan(&app.db, claims).await;
+    assert!(claims.contains("ix_wish_claims_wish"), "{claims}");
 }

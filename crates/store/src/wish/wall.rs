@@ -7,7 +7,7 @@
 //! planner cannot prove that a bound `IN (?, ?, …)` implies the index's condition.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use weizhili_core::wish::WishStatus;
 
 use super::{Row, decorate};
@@ -36,18 +36,21 @@ pub fn wall_condition() -> String {
 pub async fn wall_page(db: &impl ConnectionTrait, community_id: i64, page: u64, per_page: u64) -> Result<WallPage> {
     let per_page = per_page.clamp(1, 200);
     let page = page.clamp(1, WALL_MAX_PAGE);
-    let mut wishes = wish::Entity::find()
+    let mut wishes = wall_query(community_id, page, per_page).all(db).await?;
+    let has_next = wishes.len() as u64 > per_page;
+    wishes.truncate(per_page as usize);
+    Ok(WallPage { rows: decorate(db, wishes).await?, page, has_next })
+}
+
+/// The query behind [`wall_page`]: `per_page + 1` rows from page `page`, for a look at its plan.
+pub fn wall_query(community_id: i64, page: u64, per_page: u64) -> Select<wish::Entity> {
+    wish::Entity::find()
         .filter(wish::Column::CommunityId.eq(community_id))
         .filter(Expr::cust(wall_condition()))
         .order_by_desc(wish::Column::Priority)
         .order_by_desc(wish::Column::Id)
-        .offset((page - 1) * per_page)
+        .offset((page.max(1) - 1) * per_page)
         .limit(per_page + 1)
-        .all(db)
-        .await?;
-    let has_next = wishes.len() as u64 > per_page;
-    wishes.truncate(per_page as usize);
-    Ok(WallPage { rows: decorate(db, wishes).await?, page, has_next })
 }
 
 #[cfg(test)]
