@@ -321,6 +321,12 @@ async fn a_building_prints_its_wish_box_poster() {
 
     let head = app.another_browser();
     head.login_as("loudongzhang").await;
+    let (_, list) = head.page("/buildings").await;
+    assert!(list.contains(&format!("href=\"{poster}\"")), "a building head finds it in the list of their buildings");
+    let resident = app.another_browser();
+    resident.login_as("jumin").await;
+    let (_, list) = resident.page("/buildings").await;
+    assert!(!list.contains("/poster\""), "a resident is offered no poster");
     assert_eq!(head.page(&poster).await.0, StatusCode::OK, "the building head of 1栋");
     assert_eq!(head.page(&format!("/buildings/{}/poster", seven.id)).await.0, StatusCode::NOT_FOUND);
     let volunteer = app.another_browser();
