@@ -301,3 +301,19 @@ pub async fn create_user(
     println!("已创建账号 {login} / created {login} ({})", role.as_str());
     Ok(())
 }
+
+pub async fn bench_data(settings: Settings, options: crate::bench_data::Options) -> Result<()> {
+    let db = open(&settings).await?;
+    println!("正在写入压测数据… / writing bench data: {} communities, {} wishes", options.communities, options.wishes);
+    let made = crate::bench_data::fill(&db, &options, SystemClock.now()).await?;
+    println!(
+        "完成 / done in {:.1} s: {} communities (first id {}), {} households, {} wishes ({} published), {} claims",
+        made.seconds, made.communities, made.first_community, made.households, made.wishes, made.published, made.claims
+    );
+    println!(
+        "accounts (password {}): bench-staff (staff of community {}), bench-volunteer (volunteer in all)",
+        crate::bench_data::BENCH_PASSWORD,
+        made.first_community
+    );
+    Ok(())
+}

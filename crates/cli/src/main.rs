@@ -3,6 +3,7 @@
 //! Configuration comes from defaults, then `weizhili.toml` (or `--config FILE`), then `WEIZHILI_*` environment
 //! variables, then command-line flags; a bad value names where it came from.
 
+mod bench_data;
 mod commands;
 mod config;
 
@@ -61,6 +62,26 @@ enum Command {
     User {
         #[command(subcommand)]
         what: UserWhat,
+    },
+    /// Fill a database with many communities and wishes for load tests (bench/wishes.sh): buildings,
+    /// households, one resident each, wishes in a realistic mix of statuses with their claims, and two accounts
+    /// (bench-staff: staff of the first community; bench-volunteer: volunteer in all of them; password
+    /// bench1234). Use a fresh database: 100 communities and 500,000 wishes take a minute or two on SQLite.
+    BenchData {
+        #[arg(long, default_value_t = 100)]
+        communities: u32,
+        /// Wishes in all, spread evenly over the communities.
+        #[arg(long, default_value_t = 500_000)]
+        wishes: u64,
+        /// Buildings per community.
+        #[arg(long, default_value_t = 10)]
+        buildings: u32,
+        /// Households per building (one resident each).
+        #[arg(long, default_value_t = 40)]
+        households: u32,
+        /// Write the ids of the published wishes here, one a line (for a claims test).
+        #[arg(long)]
+        published_ids: Option<std::path::PathBuf>,
     },
 }
 
@@ -137,6 +158,10 @@ fn main() -> std::process::ExitCode {
             Command::Backup { out } => commands::backup(settings, out).await,
             Command::User { what: UserWhat::Create { login, role, scope, display_name } } => {
                 commands::create_user(settings, login, role, scope, display_name).await
+            }
+            Command::BenchData { communities, wishes, buildings, households, published_ids } => {
+                let options = bench_data::Options { communities, wishes, buildings, households, published_ids };
+                commands::bench_data(settings, options).await
             }
         }
     });

@@ -170,3 +170,57 @@ fn a_bad_configuration_value_names_its_source() {
     assert!(out.status.success(), "{}", text(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn bench_data_fills_a_database_whose_rows_follow_the_wish_rules() {
+    let dir = temp_dir("bench");
+    let url = format!("sqlite://{}/b.db", dir.display());
+    let ids = dir.join("published.txt");
+    let args = ["bench-data", "--communities", "3", "--wishes", "1000", "--buildings", "2", "--households", "5"];
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--published-ids", ids.to_str().unwrap(), "--database-url", &url]);
+    let out = weizhili(&dir, &all, None, &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("bench-staff") && text(&out).contains("bench1234"));
+    let again = weizhili(&dir, &all, None, &[]);
+    assert!(!again.status.success() && text(&again).contains("fresh database"), "{}", text(&again));
+
+    let sql = |q: &str| -> String {
+        let db = dir.join("b.db");
+        let out = Command::new("sqlite3").arg(&db).arg(q).output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+    };
+    if sql("SELECT 1") != "1" {
+        return; // no sqlite3 on this machine: the command's own summary was checked above
+    }
+    assert_eq!(sql("SELECT COUNT(*) FROM wishes"), "1000");
+    assert_eq!(sql("SELECT COUNT(*) FROM households"), "30");
+    let published: usize = sql("SELECT COUNT(*) FROM wishes WHERE status = 'published'").parse().unwrap();
+    assert_eq!(std::fs::read_to_string(&ids).unwrap().lines().count(), published);
+    // Every claimed wish has exactly one active claim; fulfilled and confirmed ones a completed claim.
+    assert_eq!(
+        sql(
+            "SELECT COUNT(*) FROM wishes w WHERE status = 'claimed' AND (SELECT COUNT(*) FROM wish_claims c WHERE c.wish_id = w.id AND c.status = 'active') <> 1"
+        ),
+        "0"
+    );
+    assert_eq!(
+        sql(
+            "SELECT COUNT(*) FROM wishes w WHERE status IN ('fulfilled', 'confirmed') AND NOT EXISTS (SELECT 1 FROM wish_claims c WHERE c.wish_id = w.id AND c.status = 'completed')"
+        ),
+        "0"
+    );
+    assert_eq!(
+        sql(
+            "SELECT COUNT(*) FROM wish_claims WHERE status = 'active' AND wish_id NOT IN (SELECT id FROM wishes WHERE status = 'claimed')"
+        ),
+        "0"
+    );
+    assert_eq!(
+        sql(
+            "SELECT COUNT(*) FROM wishes WHERE published_at IS NULL AND status IN ('published', 'claimed', 'fulfilled', 'confirmed')"
+        ),
+        "0"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

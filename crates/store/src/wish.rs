@@ -24,6 +24,8 @@ mod ledger;
 pub mod pairs;
 pub mod photos;
 pub use ledger::{MonthCounts, export_ledger, month_counts};
+mod wall;
+pub use wall::{WALL_MAX_PAGE, WallPage, wall_condition, wall_page, wall_query};
 
 /// A wish as it arrives.
 #[derive(Debug, Clone)]

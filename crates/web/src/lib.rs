@@ -14,6 +14,7 @@ pub mod notify;
 pub mod openapi;
 pub mod ops;
 pub mod page;
+pub mod qr;
 pub mod service;
 pub mod users;
 pub mod wish;
@@ -89,10 +90,14 @@ pub struct AppState {
     pub photo_slots: Arc<tokio::sync::Semaphore>,
     /// Wish status changes, for the wall's cache and the big screens (see [`wish::WishEvent`]).
     pub wish_events: tokio::sync::broadcast::Sender<wish::WishEvent>,
+    /// The wall's first page per community, in memory, forgotten on every [`wish::WishEvent`] of its community.
+    pub wall: Arc<wish::wall::WallCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig, media: weizhili_store::media::Storage) -> Self {
+        let wish_events = tokio::sync::broadcast::channel(256).0;
+        let wall = Arc::new(wish::wall::WallCache::new(wish_events.subscribe(), wish::wall::WALL_TTL, clock.clone()));
         AppState {
             db,
             clock,
@@ -101,7 +106,8 @@ impl AppState {
             sessions: Arc::new(auth::session::SessionCache::default()),
             media,
             photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
-            wish_events: tokio::sync::broadcast::channel(256).0,
+            wish_events,
+            wall,
         }
     }
 }
@@ -177,10 +183,13 @@ pub async fn run_timed_work(state: &AppState) {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let wall = state.wall.clone();
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            // The big screens' event streams never end by themselves.
+            wall.close_streams();
         })
         .await
 }

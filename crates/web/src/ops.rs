@@ -44,6 +44,9 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics", get(metrics_text))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/static/screen.js", get(|| asset("text/javascript; charset=utf-8", SCREEN_JS)))
+        .route("/static/screen.css", get(|| asset("text/css; charset=utf-8", SCREEN_CSS)))
+        .route("/static/poster.css", get(|| asset("text/css; charset=utf-8", POSTER_CSS)))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
@@ -115,4 +118,13 @@ async fn css() -> Response {
 async fn js() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS)
         .into_response()
+}
+
+// The big screen and the wish-box poster (`wish::wall::screen`, `wish::poster`).
+const SCREEN_JS: &str = include_str!("../static/screen.js");
+const SCREEN_CSS: &str = include_str!("../static/screen.css");
+const POSTER_CSS: &str = include_str!("../static/poster.css");
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }

@@ -13,4 +13,5 @@ mod matrix;
 mod ops;
 mod photos;
 mod roster;
+mod wall;
 mod wish;

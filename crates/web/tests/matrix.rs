@@ -81,6 +81,13 @@ async fn every_route_answers_each_role_as_the_policy_says() {
         page("/wishes/new", [303, 422, 422, 422, 200, 200, 200, 200]),
         page(&format!("/api/v1/wall/{community}"), [200, 200, 200, 200, 200, 200, 200, 200]),
         page("/api/v1/wall/999999", [404, 404, 404, 404, 404, 404, 404, 404]),
+        page(&format!("/wall/{community}?page=2"), [200, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/wall/{community}/screen"), [200, 200, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/wall/{community}/events"), [200, 200, 200, 200, 200, 200, 200, 200]),
+        page("/wall/999999/screen", [404, 404, 404, 404, 404, 404, 404, 404]),
+        page("/wall/abc/events", [404, 404, 404, 404, 404, 404, 404, 404]),
+        page(&format!("/buildings/{b1}/poster"), [303, 200, 200, 404, 200, 404, 404, 404]),
+        page("/buildings/999999/poster", [303, 404, 404, 404, 404, 404, 404, 404]),
         Row {
             method: Method::PUT,
             path: format!("/api/v1/residents/{res1}"),

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261129_000001_foundation;
 mod m20261129_000002_wishes;
 mod m20261129_000003_wish_followup;
+mod m20261129_000004_wall_indexes;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_foundation::Migration),
             Box::new(m20261129_000002_wishes::Migration),
             Box::new(m20261129_000003_wish_followup::Migration),
+            Box::new(m20261129_000004_wall_indexes::Migration),
         ]
     }
 }

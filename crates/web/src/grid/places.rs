@@ -214,6 +214,8 @@ pub struct BuildingLine {
     pub courtyard: String,
     pub floors: String,
     pub units: String,
+    /// May print the building's wish-box poster (`wish::poster`): whoever may view the building.
+    pub poster: bool,
 }
 
 #[derive(Template)]
@@ -223,6 +225,7 @@ struct BuildingsPage {
     buildings: Vec<BuildingLine>,
     courtyards: Vec<Choice>,
     can_layout: bool,
+    can_poster: bool,
     error: Option<String>,
 }
 
@@ -251,7 +254,7 @@ async fn buildings_page(
         }
     }
     let name_of = |id: i64| courtyards.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default();
-    let lines = buildings
+    let lines: Vec<BuildingLine> = buildings
         .iter()
         .map(|b| BuildingLine {
             id: b.id,
@@ -259,9 +262,12 @@ async fn buildings_page(
             courtyard: name_of(b.courtyard_id),
             floors: b.floors.map(|f| f.to_string()).unwrap_or_default(),
             units: b.units.map(|u| u.to_string()).unwrap_or_default(),
+            poster: user.can(Action::ViewGrid, &Place::building(b.community_id, b.id))
+                || user.can(Action::ViewGrid, &Place::community(b.community_id)),
         })
         .collect();
     let can_layout = community.is_some_and(|cid| user.can(Action::EditCommunityLayout, &Place::community(cid)));
+    let can_poster = lines.iter().any(|l| l.poster);
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let mut response = render(&BuildingsPage {
@@ -271,6 +277,7 @@ async fn buildings_page(
             .map(|y| Choice { value: y.id.to_string(), label: y.name.clone(), selected: false })
             .collect(),
         can_layout,
+        can_poster,
         error,
         c,
     });

@@ -6,6 +6,7 @@ pub mod api;
 pub mod pages;
 pub mod pairs;
 pub mod photos;
+pub mod poster;
 pub mod wall;
 
 use axum::Router;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(wall::routes())
         .merge(pairs::routes())
         .merge(photos::routes())
+        .merge(poster::routes())
 }
 
 /// A wish changed status. Sent after the change is committed, to whoever listens: the wall's cache and the big

@@ -1,15 +1,20 @@
 //! The smiley wall (笑脸墙) online: the public page `/wall/{community_id}` and its JSON twin
-//! `/api/v1/wall/{community_id}`. Anyone may look; nobody's name, room or phone is on it (see [`WallItem`]).
+//! `/api/v1/wall/{community_id}`, `?page=N` for older wishes. Anyone may look; nobody's name, room or phone is on
+//! it (see [`WallItem`]). The first page comes from memory ([`cache`]); the council hall's TV has its own page
+//! ([`screen`]).
+
+pub mod cache;
+pub mod screen;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
-use weizhili_core::wish::WishStatus;
-use weizhili_store::grid as grid_store;
-use weizhili_store::wish::{self as store, Filter};
+
+pub use cache::{WALL_PAGE_SIZE, WALL_TTL, WallCache, WallView};
 
 use super::WallItem;
 use crate::auth::MaybeUser;
@@ -18,22 +23,38 @@ use crate::page::{PageCtx, render};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/wall/{community_id}", get(wall)).route("/api/v1/wall/{community_id}", get(wall_json))
+    Router::new()
+        .route("/wall/{community_id}", get(wall))
+        .route("/api/v1/wall/{community_id}", get(wall_json))
+        .merge(screen::routes())
 }
 
 #[derive(Template)]
 #[template(path = "wish/wall.html")]
-struct WallPage {
+struct WallPage<'a> {
     c: PageCtx,
-    community: String,
-    items: Vec<WallItem>,
-    screen: bool,
+    wall: &'a WallView,
     signed_in: bool,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct WallQuery {
+pub struct WallQuery {
+    /// Page number, from 1; a missing or unreadable value means the first page.
+    page: Option<String>,
+    /// `1`: the old address of the big screen; it now lives at `/wall/{community_id}/screen`.
     screen: Option<String>,
+}
+
+impl WallQuery {
+    fn page(&self) -> u64 {
+        self.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1).max(1)
+    }
+}
+
+fn page_href(base: &str, page: u64) -> String {
+    if page <= 1 { base.to_owned() } else { format!("{base}?page={page}") }
 }
 
 /// The smiley wall (笑脸墙) online: anyone may look; nobody's name, room or phone is on it.
@@ -44,43 +65,47 @@ async fn wall(
     Path(community_id): Path<String>,
     Query(q): Query<WallQuery>,
 ) -> Result<Response, AppError> {
-    let community = grid_store::community(&state.db, parse_id(&community_id)?).await?.ok_or(AppError::NotFound)?;
-    let filter = Filter {
-        community_id: Some(community.id),
-        statuses: WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect(),
-        wall_at: Some((state.clock.now(), None)),
-        page: 1,
-        per_page: 60,
-        ..Default::default()
-    };
-    let items = store::list(&state.db, &filter).await?.rows.iter().map(WallItem::build).collect();
+    let community_id = parse_id(&community_id)?;
+    if q.screen.as_deref() == Some("1") {
+        return Ok(Redirect::permanent(&format!("/wall/{community_id}/screen")).into_response());
+    }
+    let view = state.wall.page(&state.db, community_id, q.page()).await?;
+    let base = format!("/wall/{community_id}");
     Ok(render(&WallPage {
         c,
-        community: community.name,
-        items,
-        screen: q.screen.as_deref() == Some("1"),
+        wall: &view,
         signed_in: user.is_some(),
+        prev: (view.page > 1).then(|| page_href(&base, view.page - 1)),
+        next: view.has_next.then(|| page_href(&base, view.page + 1)),
     }))
 }
 
 /// The public wall of a community: published, claimed, fulfilled and confirmed wishes, anonymised (building
-/// but not room, surname + 某 at most, no phone). Anyone may read it.
+/// but not room, surname + 某 at most, no phone), priority first, then newest; 40 a page. Anyone may read it.
+/// A `Link: <…?page=N>; rel="next"` header says that there are older ones.
 #[utoipa::path(get, path = "/api/v1/wall/{community_id}", tag = "wish", operation_id = "wall",
+    params(("community_id" = i64, Path), ("page" = Option<u64>, Query, description = "from 1; 40 wishes a page")),
     responses((status = 200, body = Vec<WallItem>), (status = 404)))]
 pub async fn wall_json(
     State(state): State<AppState>,
     Path(community_id): Path<String>,
-) -> Result<Json<Vec<WallItem>>, AppError> {
+    Query(q): Query<WallQuery>,
+) -> Result<Response, AppError> {
     let community_id = parse_id(&community_id)?;
-    grid_store::community(&state.db, community_id).await?.ok_or(AppError::NotFound)?;
-    let filter = Filter {
-        community_id: Some(community_id),
-        statuses: WishStatus::ALL.iter().copied().filter(|s| s.on_wall()).collect(),
-        wall_at: Some((state.clock.now(), None)),
-        page: 1,
-        per_page: 100,
-        ..Default::default()
-    };
-    let found = store::list(&state.db, &filter).await?;
-    Ok(Json(found.rows.iter().map(WallItem::build).collect()))
+    let view = state.wall.page(&state.db, community_id, q.page()).await?;
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        view.json.clone(),
+    )
+        .into_response();
+    if view.has_next {
+        let link = format!("</api/v1/wall/{community_id}?page={}>; rel=\"next\"", view.page + 1);
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
 }
