@@ -106,3 +106,52 @@ pub async fn sent_about(db: &impl ConnectionTrait, user_id: i64, kind: Kind, wis
         .await?
         .is_some())
 }
+
+/// Tells every active account of a household (its residents' logins) about `notice`, in one statement
+/// (`INSERT … SELECT`): the claim path is hot.
+pub async fn send_household(
+    db: &impl ConnectionTrait,
+    household_id: i64,
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    use weizhili_core::access::Role;
+
+    use crate::entity::{role_grant, user};
+    let title: String = notice.title.chars().take(80).collect();
+    let accounts = Query::select()
+        .distinct()
+        .column((role_grant::Entity, role_grant::Column::UserId))
+        .expr(Expr::val(notice.community_id))
+        .expr(Expr::val(notice.kind.as_str()))
+        .expr(Expr::val(notice.wish_id))
+        .expr(Expr::val(title))
+        .expr(Expr::val(notice.detail.clone()))
+        .expr(Expr::val(now))
+        .from(role_grant::Entity)
+        .inner_join(
+            user::Entity,
+            Expr::col((user::Entity, user::Column::Id)).equals((role_grant::Entity, role_grant::Column::UserId)),
+        )
+        .and_where(Expr::col((role_grant::Entity, role_grant::Column::Role)).eq(Role::Resident.as_str()))
+        .and_where(Expr::col((role_grant::Entity, role_grant::Column::ScopeId)).eq(household_id))
+        .and_where(Expr::col((user::Entity, user::Column::Status)).eq("active"))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(notification::Entity)
+        .columns([
+            notification::Column::UserId,
+            notification::Column::CommunityId,
+            notification::Column::Kind,
+            notification::Column::WishId,
+            notification::Column::Title,
+            notification::Column::Detail,
+            notification::Column::CreatedAt,
+        ])
+        .select_from(accounts)
+        .map_err(|e| crate::StoreError::Invalid(e.to_string()))?
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(())
+}

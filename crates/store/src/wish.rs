@@ -7,14 +7,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use weizhili_core::wish::{WishAction, WishStatus, transition};
 
 use crate::entity::{building, resident, user, wish, wish_claim, wish_update};
 use crate::grid::Page;
-use crate::{Result, StoreError, begin_write};
+use crate::{Result, StoreError};
 
 pub use crate::entity::wish::Model as Wish;
 pub use crate::entity::wish_claim::Model as Claim;
@@ -150,10 +149,8 @@ pub async fn apply(
     if let Some(v) = change.minutes {
         update = update.col_expr(wish::Column::Minutes, Expr::value(v));
     }
-    if update.exec(db).await?.rows_affected == 0 {
-        return Err(StoreError::Conflict("wish_changed"));
-    }
-    get(db, current.id).await?.ok_or(StoreError::NotFound)
+    // RETURNING (SQLite ≥ 3.35, PostgreSQL): the moved row comes back with the write, no second read.
+    update.exec_with_returning(db).await?.pop().ok_or(StoreError::Conflict("wish_changed"))
 }
 
 /// The active claim of a wish, if any.
@@ -165,29 +162,33 @@ pub async fn active_claim(db: &impl ConnectionTrait, wish_id: i64) -> Result<Opt
         .await?)
 }
 
-/// Claims a published wish for `user_id`, in one transaction: the claim row (the partial unique index admits
-/// one active claim per wish) and the wish's move to `claimed`. Whoever comes second gets
-/// `Conflict("wish_already_claimed")`.
+/// Claims a published wish for `user_id`, inside the caller's write transaction: the wish's move to `claimed`
+/// (compare and set on `published`), the claim row (the partial unique index admits one active claim per wish)
+/// and the story entry. Whoever comes second gets `Conflict("wish_already_claimed")`; a wish that is not on the
+/// wall any more gets the code `core::wish::transition` gives.
 pub async fn claim(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     current: &Wish,
     user_id: i64,
     organisation: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(Wish, Claim)> {
-    let txn = begin_write(db).await?;
-    // Re-read inside the transaction: on SQLite the write lock is already ours.
-    let fresh = get(&txn, current.id).await?.ok_or(StoreError::NotFound)?;
-    if status_of(&fresh)? == WishStatus::Claimed {
-        return Err(StoreError::Conflict("wish_already_claimed"));
-    }
-    let claim = insert_claim(&txn, &fresh, user_id, organisation, now).await?;
-    let moved = match apply(&txn, &fresh, WishAction::Claim, Change::default(), now).await {
-        Err(StoreError::Conflict("wish_changed")) => return Err(StoreError::Conflict("wish_already_claimed")),
-        other => other?,
+    let published = Wish { status: WishStatus::Published.as_str().to_owned(), ..current.clone() };
+    let moved = match apply(db, &published, WishAction::Claim, Change::default(), now).await {
+        Ok(moved) => moved,
+        Err(StoreError::Conflict("wish_changed")) => {
+            // Tell the loser why, from the status the wish is in now.
+            let fresh = get(db, current.id).await?.ok_or(StoreError::NotFound)?;
+            let code = match transition(status_of(&fresh)?, WishAction::Claim) {
+                Err(e) => e.code(),
+                Ok(_) => "wish_changed",
+            };
+            return Err(StoreError::Conflict(code));
+        }
+        Err(e) => return Err(e),
     };
-    add_update(&txn, &moved, Some(user_id), "claim", None, now).await?;
-    txn.commit().await?;
+    let claim = insert_claim(db, &moved, user_id, organisation, now).await?;
+    add_update(db, &moved, Some(user_id), "claim", None, now).await?;
     Ok((moved, claim))
 }
 
@@ -471,6 +472,27 @@ pub async fn decorate(db: &impl ConnectionTrait, wishes: Vec<Wish>) -> Result<Ve
             }
         })
         .collect())
+}
+
+/// A row for one wish whose claim and claimant are known already (the answer to a claim): two queries, for the
+/// building and the wisher.
+pub async fn row_with_claim(db: &impl ConnectionTrait, w: Wish, claim: Claim, claimant_name: String) -> Result<Row> {
+    let building_name = match w.building_id {
+        Some(id) => building::Entity::find_by_id(id).one(db).await?.map(|b| b.name),
+        None => None,
+    };
+    let wisher_name = match w.resident_id {
+        Some(id) => {
+            resident::Entity::find_by_id(id)
+                .select_only()
+                .column(resident::Column::Name)
+                .into_tuple::<String>()
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    Ok(Row { wish: w, building_name, wisher_name, claim: Some(claim), claimant_name: Some(claimant_name) })
 }
 
 /// Open wishes of a household other than `except`, newest first: staff see them before publishing another.

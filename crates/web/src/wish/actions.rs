@@ -174,6 +174,9 @@ pub async fn perform(
     action: &str,
     input: ActionInput,
 ) -> Result<(), AppError> {
+    if action == "claim" {
+        return claim(state, user, id, input).await.map(|_| ());
+    }
     let (row, s) = visible(state, user, id).await?;
     let w = row.wish.clone();
     let is_wisher = w.household_id.is_some()
@@ -223,24 +226,6 @@ pub async fn perform(
     }
     let action = WishAction::parse(action).map_err(|_| AppError::NotFound)?;
     allowed(action, &s, is_wisher)?;
-    if action == WishAction::Claim {
-        weizhili_core::wish::may_claim_offered(w.offered_to, w.offer_until, user.user.id, now)
-            .map_err(|e| AppError::Conflict(e.code()))?;
-        let organisation = text(&input.organisation, 60)?;
-        match store::claim(&state.db, &w, user.user.id, organisation, now).await {
-            Ok((moved, _)) => super::announce(state, &moved, WishStatus::Claimed),
-            Err(StoreError::Conflict(code)) => return Err(AppError::Conflict(code)),
-            Err(e) => return Err(e.into()),
-        }
-        let entry = user.audit("wish.claim").object("wish", w.id).community(Some(w.community_id));
-        audit::record(&state.db, now, entry).await?;
-        if let Some(household) = w.household_id {
-            let wishers = account::users_with_grant(&state.db, Role::Resident, household).await?;
-            let detail = text(&input.organisation, 60)?.or(Some(user.user.display_name.clone()));
-            notify::send(&state.db, &wishers, &notice(&w, Kind::WishClaimed, detail), now).await?;
-        }
-        return Ok(());
-    }
     let mut change = Change::default();
     let mut note = text(&input.note, 1000)?;
     let reason = text(&input.reason, 500)?;
@@ -313,6 +298,44 @@ pub async fn perform(
     txn.commit().await.map_err(StoreError::from)?;
     super::announce(state, &moved, store::status_of(&moved)?);
     Ok(())
+}
+
+/// Claims wish `id` for the user: the hot path (a wall of wishes, many helpers at once), so it reads the wish
+/// once, decides who may claim from it alone, and writes the move, the claim, the story, the audit entry and the
+/// wisher's notification in one transaction. Returns the moved wish and the claim.
+pub async fn claim(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    input: ActionInput,
+) -> Result<(Wish, store::Claim), AppError> {
+    let w = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let status = store::status_of(&w)?;
+    // Whoever claims holds no claim on it yet: the standing needs none.
+    let s = super::standing(user, &w, None);
+    if !(s.in_story() || (s.helper && status.on_wall())) {
+        return Err(AppError::NotFound);
+    }
+    allowed(WishAction::Claim, &s, false)?;
+    let now = state.clock.now();
+    weizhili_core::wish::may_claim_offered(w.offered_to, w.offer_until, user.user.id, now)
+        .map_err(|e| AppError::Conflict(e.code()))?;
+    let organisation = text(&input.organisation, 60)?;
+    let txn = begin_write(&state.db).await?;
+    let (moved, claim) =
+        store::claim(&txn, &w, user.user.id, organisation.clone(), now).await.map_err(|e| match e {
+            StoreError::Conflict(code) => AppError::Conflict(code),
+            other => other.into(),
+        })?;
+    let entry = user.audit("wish.claim").object("wish", w.id).community(Some(w.community_id));
+    audit::record(&txn, now, entry).await?;
+    if let Some(household) = w.household_id {
+        let detail = organisation.or(Some(user.user.display_name.clone()));
+        notify::send_household(&txn, household, &notice(&moved, Kind::WishClaimed, detail), now).await?;
+    }
+    txn.commit().await.map_err(StoreError::from)?;
+    super::announce(state, &moved, WishStatus::Claimed);
+    Ok((moved, claim))
 }
 
 /// What a move sets off besides itself, in the same transaction: the people told, the offer to a paired helper,

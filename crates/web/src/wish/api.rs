@@ -152,6 +152,13 @@ pub async fn act(
     body: Option<Json<ActionInput>>,
 ) -> Result<Json<WishView>, AppError> {
     let input = body.map(|Json(b)| b).unwrap_or_default();
+    if action == "claim" {
+        // The claimant's answer is built from what the claim wrote, not read back.
+        let (moved, claim) = super::actions::claim(&state, &user, parse_id(&id)?, input).await?;
+        let row = store::row_with_claim(&state.db, moved, claim, user.user.display_name.clone()).await?;
+        let s = super::standing(&user, &row.wish, row.claim.as_ref());
+        return Ok(Json(WishView::build(&row, s.involved)));
+    }
     super::actions::perform(&state, &user, parse_id(&id)?, &action, input).await?;
     get_wish(State(state), user, Path(id)).await
 }
