@@ -10,6 +10,7 @@ pub mod account;
 pub mod audit;
 pub mod demo;
 pub mod entity;
+pub mod event;
 pub mod grid;
 pub mod media;
 pub mod migration;

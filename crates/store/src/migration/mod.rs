@@ -7,6 +7,7 @@ mod m20261129_000001_foundation;
 mod m20261129_000002_wishes;
 mod m20261129_000003_wish_followup;
 mod m20261129_000004_wall_indexes;
+mod m20261129_000005_events;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_wishes::Migration),
             Box::new(m20261129_000003_wish_followup::Migration),
             Box::new(m20261129_000004_wall_indexes::Migration),
+            Box::new(m20261129_000005_events::Migration),
         ]
     }
 }

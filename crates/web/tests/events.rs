@@ -1,0 +1,115 @@
+//! Events (微项目/活动) in the database: sign-ups under load keep to the places, in order, on both databases,
+//! and a cancellation promotes the first in line.
+
+use weizhili_store::event::{self, NewEvent, NewSignup};
+
+use crate::helpers::spawn_app;
+
+/// The rule the tests use: a place while there is one, else the waitlist; never twice.
+fn place_or_wait(ev: &event::Event, already: bool) -> Result<&'static str, &'static str> {
+    if already {
+        return Err("already_signed_up");
+    }
+    match ev.capacity {
+        Some(cap) if ev.registered >= cap => Ok("waitlisted"),
+        _ => Ok("registered"),
+    }
+}
+
+#[tokio::test]
+async fn twenty_sign_ups_at_once_for_five_places_give_five_places_and_fifteen_in_line() {
+    let app = spawn_app().await;
+    let community = weizhili_store::grid::community_by_name(&app.db, "幸福里社区").await.unwrap().unwrap();
+    let now = chrono::Utc::now();
+    let new = NewEvent {
+        community_id: community.id,
+        project_id: None,
+        building_id: None,
+        title: "健康知识讲座".into(),
+        description: String::new(),
+        place: "社区活动室".into(),
+        capacity: Some(5),
+        audience: "everyone".into(),
+        min_age: None,
+        max_age: None,
+        signup_deadline: None,
+        created_by: None,
+    };
+    let ev = event::create(&app.db, &new, &[(now, now + chrono::Duration::hours(2))], now).await.unwrap().remove(0);
+    let filter = weizhili_store::grid::ResidentFilter {
+        community_id: Some(community.id),
+        page: 1,
+        per_page: 20,
+        ..Default::default()
+    };
+    let scope = weizhili_core::access::ListScope::Everything;
+    let people = weizhili_store::grid::residents(&app.db, &scope, &filter, 2026).await.unwrap().rows;
+    assert_eq!(people.len(), 20);
+    let mut tasks = Vec::new();
+    for p in &people {
+        let db = app.db.clone();
+        let signup = NewSignup {
+            resident_id: p.resident.id,
+            household_id: p.resident.household_id,
+            signed_up_by: None,
+            proxy: false,
+            guardian: false,
+        };
+        let event_id = ev.id;
+        tasks.push(tokio::spawn(async move {
+            let txn = weizhili_store::begin_write(&db).await.unwrap();
+            let (_, s) = event::sign_up(&txn, event_id, signup, place_or_wait, chrono::Utc::now()).await.unwrap();
+            txn.commit().await.unwrap();
+            s
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let all = event::signups(&app.db, ev.id).await.unwrap();
+    let placed: Vec<_> = all.iter().filter(|s| s.status == "registered").collect();
+    let line: Vec<_> = all.iter().filter(|s| s.status == "waitlisted").collect();
+    assert_eq!((placed.len(), line.len()), (5, 15));
+    assert_eq!(event::get(&app.db, ev.id).await.unwrap().unwrap().registered, 5);
+    // The line is in the order people came: every place was taken before the first waitlisted sign-up.
+    assert!(placed.iter().all(|p| p.id < line[0].id));
+
+    // Signing up again is refused, by the rule and by the database.
+    let again = NewSignup {
+        resident_id: placed[0].resident_id,
+        household_id: placed[0].household_id,
+        signed_up_by: None,
+        proxy: false,
+        guardian: false,
+    };
+    let txn = weizhili_store::begin_write(&app.db).await.unwrap();
+    let refused = event::sign_up(&txn, ev.id, again.clone(), place_or_wait, now).await;
+    assert!(matches!(refused, Err(weizhili_store::StoreError::Conflict("already_signed_up"))));
+    drop(txn);
+    let txn = weizhili_store::begin_write(&app.db).await.unwrap();
+    let refused = event::sign_up(&txn, ev.id, again, |_, _| Ok("registered"), now).await;
+    assert!(matches!(refused, Err(weizhili_store::StoreError::Conflict("already_signed_up"))), "{refused:?}");
+    drop(txn);
+
+    // A cancellation promotes the first in line.
+    let first_in_line = line[0].id;
+    let txn = weizhili_store::begin_write(&app.db).await.unwrap();
+    let promoted = event::cancel(
+        &txn,
+        placed[2],
+        |ev, line| {
+            let free = ev.capacity.unwrap_or(i32::MAX).saturating_sub(ev.registered).max(0) as usize;
+            line.iter().copied().take(free).collect()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(promoted.iter().map(|s| s.id).collect::<Vec<_>>(), [first_in_line]);
+    assert_eq!(promoted[0].status, "registered");
+    let all = event::signups(&app.db, ev.id).await.unwrap();
+    assert_eq!(all.iter().filter(|s| s.status == "registered").count(), 5);
+    assert_eq!(all.iter().filter(|s| s.status == "waitlisted").count(), 14);
+    assert_eq!(event::get(&app.db, ev.id).await.unwrap().unwrap().registered, 5);
+}
