@@ -1,12 +1,14 @@
-//! Tests of the parent module and of `recurrence`.
+//! Tests of the parent module, of `audience` and of `recurrence`.
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use super::*;
-use chrono::{NaiveTime, TimeZone, Weekday, WeekdaySet};
+use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Weekday, WeekdaySet};
 use proptest::prelude::*;
 use serde::de::IntoDeserializer;
 use serde::de::value::Error as DeError;
+
+use crate::grid::BirthYear;
 
 use SignupAction as A;
 use SignupStatus as S;
