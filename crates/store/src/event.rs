@@ -154,20 +154,24 @@ pub struct NewSignup {
 }
 
 /// Signs a person up, inside the caller's write transaction. The event's row is locked first (on PostgreSQL
-/// `FOR UPDATE`; SQLite's write transaction holds the whole database), then `decide(event, already signed up)`
-/// says what the sign-up becomes (`"registered"` or `"waitlisted"`) or why not (an error code), and the place
+/// `FOR UPDATE`; SQLite's write transaction holds the whole database), then `decide(event, already signed up,
+/// how many wait)` says what the sign-up becomes (`"registered"` or `"waitlisted"`) or why not (an error code), and the place
 /// count moves with it. A second live sign-up of the same person is `Conflict("already_signed_up")` whatever
 /// `decide` says.
 pub async fn sign_up(
     db: &impl ConnectionTrait,
     event_id: i64,
     new: NewSignup,
-    decide: impl FnOnce(&Event, bool) -> std::result::Result<&'static str, &'static str>,
+    decide: impl FnOnce(&Event, bool, u32) -> std::result::Result<&'static str, &'static str>,
     now: DateTime<Utc>,
 ) -> Result<(Event, Signup)> {
     let ev = event::Entity::find_by_id(event_id).lock_exclusive().one(db).await?.ok_or(StoreError::NotFound)?;
     let already = live_signup(db, event_id, new.resident_id).await?.is_some();
-    let status = decide(&ev, already).map_err(StoreError::Conflict)?;
+    let waiting = event_signup::Entity::find()
+        .filter(event_signup::Column::EventId.eq(event_id))
+        .filter(event_signup::Column::Status.eq("waitlisted"));
+    let waiting = crate::count_of(db, waiting, event_signup::Column::Id).await?;
+    let status = decide(&ev, already, u32::try_from(waiting).unwrap_or(u32::MAX)).map_err(StoreError::Conflict)?;
     let signup = event_signup::ActiveModel {
         event_id: Set(ev.id),
         community_id: Set(ev.community_id),

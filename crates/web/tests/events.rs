@@ -1,19 +1,20 @@
 //! Events (微项目/活动) in the database: sign-ups under load keep to the places, in order, on both databases,
 //! and a cancellation promotes the first in line.
 
+use weizhili_core::event::{Capacity, Places, SignupTerms, WhenFull, decide_signup};
 use weizhili_store::event::{self, NewEvent, NewSignup};
 
 use crate::helpers::spawn_app;
 
-/// The rule the tests use: a place while there is one, else the waitlist; never twice.
-fn place_or_wait(ev: &event::Event, already: bool) -> Result<&'static str, &'static str> {
-    if already {
-        return Err("already_signed_up");
-    }
-    match ev.capacity {
-        Some(cap) if ev.registered >= cap => Ok("waitlisted"),
-        _ => Ok("registered"),
-    }
+/// The rules of `core::event`: a place while there is one (and nobody waits), else the waitlist; never twice.
+fn place_or_wait(ev: &event::Event, already: bool, waiting: u32) -> Result<&'static str, &'static str> {
+    let terms = SignupTerms {
+        capacity: ev.capacity.and_then(|c| Capacity::new(c as u32).ok()),
+        deadline: ev.signup_deadline,
+        starts_at: ev.starts_at,
+    };
+    let places = Places { taken: ev.registered as u32, waiting };
+    decide_signup(&terms, places, already, WhenFull::Waitlist, ev.created_at).map(|s| s.as_str()).map_err(|e| e.code())
 }
 
 #[tokio::test]
@@ -35,7 +36,9 @@ async fn twenty_sign_ups_at_once_for_five_places_give_five_places_and_fifteen_in
         signup_deadline: None,
         created_by: None,
     };
-    let ev = event::create(&app.db, &new, &[(now, now + chrono::Duration::hours(2))], now).await.unwrap().remove(0);
+    let starts = now + chrono::Duration::days(3);
+    let ev =
+        event::create(&app.db, &new, &[(starts, starts + chrono::Duration::hours(2))], now).await.unwrap().remove(0);
     let filter = weizhili_store::grid::ResidentFilter {
         community_id: Some(community.id),
         page: 1,
@@ -87,7 +90,7 @@ async fn twenty_sign_ups_at_once_for_five_places_give_five_places_and_fifteen_in
     assert!(matches!(refused, Err(weizhili_store::StoreError::Conflict("already_signed_up"))));
     drop(txn);
     let txn = weizhili_store::begin_write(&app.db).await.unwrap();
-    let refused = event::sign_up(&txn, ev.id, again, |_, _| Ok("registered"), now).await;
+    let refused = event::sign_up(&txn, ev.id, again, |_, _, _| Ok("registered"), now).await;
     assert!(matches!(refused, Err(weizhili_store::StoreError::Conflict("already_signed_up"))), "{refused:?}");
     drop(txn);
 
@@ -98,8 +101,8 @@ async fn twenty_sign_ups_at_once_for_five_places_give_five_places_and_fifteen_in
         &txn,
         placed[2],
         |ev, line| {
-            let free = ev.capacity.unwrap_or(i32::MAX).saturating_sub(ev.registered).max(0) as usize;
-            line.iter().copied().take(free).collect()
+            let capacity = ev.capacity.and_then(|c| Capacity::new(c as u32).ok());
+            weizhili_core::event::promote(capacity, ev.registered as u32, line).to_vec()
         },
         now,
     )
