@@ -19,15 +19,16 @@
 //! # Round-robin (循环赛)
 //! [`round_robin`] builds every round at once with the FIDE Berger tables (the circle method): every pair meets
 //! exactly once, each entrant plays once per round, and moving first alternates as evenly as the tables allow.
-//! An odd number of entrants adds a bye seat, so there are n rounds and each entrant sits out exactly once;
-//! an even number gives n − 1 rounds.
+//! An odd number of entrants adds a bye seat, so there are n rounds and each entrant sits out exactly once (so
+//! what a bye scores changes no rank); an even number gives n − 1 rounds.
 //!
 //! # Swiss (瑞士制)
 //! [`swiss_round`] makes the next round from the rounds played so far:
 //! 1. Round 1: seed order, top half against bottom half (seed 1 v seed n/2 + 1, …).
 //! 2. Later rounds: entrants are ranked by points, then seed, and paired from the top score group down. Inside a
-//!    score group the upper half meets the lower half (Dutch system); an entrant left over floats down to the
-//!    highest-placed entrant of the next group.
+//!    score group the upper half meets the lower half, as in the Dutch system; an entrant left over floats down
+//!    to the highest-placed entrant of the next group. This is a simplified Dutch system, enough for a
+//!    community event: it keeps no float history, and colours never change who meets whom (rule 5).
 //! 3. No two entrants meet twice if any pairing of the round avoids it. A backtracking search finds it; only when
 //!    none exists (or the search passes its step budget, [`SEARCH_BUDGET`]) does it allow one repeat, then two, …
 //!    Up to round ⌊n/2⌋ a repeat-free pairing always exists (Dirac: everyone still has at least half the field
@@ -36,7 +37,8 @@
 //!    one up if the rest cannot be paired without a repeat). Byes therefore rotate: nobody gets a second bye
 //!    while someone has had none. A bye scores [`Scoring::bye`], a win by default, as in most Swiss rules.
 //! 5. Who moves first is decided after the pairing, never changing who meets whom: the entrant who has moved
-//!    first less often (then: who moved second last time, then: the higher-ranked) moves first.
+//!    first less often moves first; then who moved second last time; then the higher-ranked on tables 1, 3, 5, …
+//!    and the lower-ranked on tables 2, 4, … (so round 1 alternates down the sheet).
 //! 6. A Swiss event cannot have more rounds than a full round-robin (n − 1 for even n, n for odd n):
 //!    `competition_rounds_exhausted`; play a round-robin instead.
 //!
@@ -61,16 +63,17 @@
 //! no one. Entrants equal on everything share a rank (two at rank 3, the next is rank 5) and are listed by seed.
 
 use std::fmt;
-use std::ops::Add;
 
 use serde::{Deserialize, Serialize};
 
 use crate::grid::normalize_text;
 
 mod pairing;
+mod score;
 mod standings;
 
 pub use pairing::{SEARCH_BUDGET, max_swiss_rounds, round_robin, swiss_round};
+pub use score::{Outcome, Score, Scoring};
 pub use standings::{Standing, standings};
 
 /// Why a competition input was refused. [`CompetitionError::code`] is the stable key the web layer localises by;
@@ -298,7 +301,7 @@ impl TieBreak {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Entrants, points, outcomes
+// Entrants
 
 /// A competitor: a player, or a team for team games. The store says who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -308,186 +311,6 @@ pub struct EntrantId(pub i64);
 impl fmt::Display for EntrantId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
-    }
-}
-
-/// Points, exact: counted in quarter points, since a Sonneborn-Berger draw is worth half of half points.
-/// Built only from whole and half points, so sums and halves stay exact. Shown as `2`, `2.5`, `2.25`; read and
-/// written as a JSON number, and read only when it is a whole or half number from 0 to 1000.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "f64", into = "f64")]
-pub struct Score(u32);
-
-impl Score {
-    pub const ZERO: Score = Score(0);
-    pub const HALF: Score = Score(2);
-    pub const ONE: Score = Score(4);
-
-    /// `n` whole points.
-    pub const fn points(n: u32) -> Score {
-        Score(n * 4)
-    }
-
-    /// `n` half points (`halves(3)` is 1.5).
-    pub const fn halves(n: u32) -> Score {
-        Score(n * 2)
-    }
-
-    /// The score in quarter points, the exact unit.
-    pub fn quarters(self) -> u32 {
-        self.0
-    }
-
-    /// Half of this score (exact: whole and half points halve into quarters).
-    fn half(self) -> Score {
-        Score(self.0 / 2)
-    }
-
-    pub fn as_f64(self) -> f64 {
-        f64::from(self.0) / 4.0
-    }
-}
-
-impl Add for Score {
-    type Output = Score;
-    fn add(self, other: Score) -> Score {
-        Score(self.0 + other.0)
-    }
-}
-
-impl std::iter::Sum for Score {
-    fn sum<I: Iterator<Item = Score>>(iter: I) -> Score {
-        iter.fold(Score::ZERO, Add::add)
-    }
-}
-
-impl TryFrom<f64> for Score {
-    type Error = CompetitionError;
-    fn try_from(value: f64) -> Result<Self, Self::Error> {
-        let halves = value * 2.0;
-        if (0.0..=2000.0).contains(&halves) && halves.fract() == 0.0 {
-            Ok(Score::halves(halves as u32))
-        } else {
-            Err(CompetitionError::BadScore(value.to_string()))
-        }
-    }
-}
-
-impl From<Score> for f64 {
-    fn from(value: Score) -> f64 {
-        value.as_f64()
-    }
-}
-
-impl fmt::Display for Score {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = self.0 / 4;
-        match self.0 % 4 {
-            0 => write!(f, "{whole}"),
-            1 => write!(f, "{whole}.25"),
-            2 => write!(f, "{whole}.5"),
-            _ => write!(f, "{whole}.75"),
-        }
-    }
-}
-
-/// What a win, a draw, a loss and a bye are worth. Forfeits score as a win and a loss.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scoring {
-    pub win: Score,
-    pub draw: Score,
-    pub loss: Score,
-    pub bye: Score,
-}
-
-impl Default for Scoring {
-    /// Win 1, draw ½, loss 0, bye 1.
-    fn default() -> Self {
-        Scoring { win: Score::ONE, draw: Score::HALF, loss: Score::ZERO, bye: Score::ONE }
-    }
-}
-
-impl Scoring {
-    /// Win 2, draw 1, loss 0, bye 2: the usual count at Chinese chess events. Ranks exactly as the default.
-    pub fn two_one_zero() -> Scoring {
-        Scoring { win: Score::points(2), draw: Score::points(1), loss: Score::ZERO, bye: Score::points(2) }
-    }
-}
-
-/// The result of one table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    FirstWins,
-    SecondWins,
-    Draw,
-    /// The second did not come or gave up before play (弃权); the first wins.
-    FirstWinsByForfeit,
-    /// The first did not come or gave up before play; the second wins.
-    SecondWinsByForfeit,
-    /// No opponent: the only outcome of a bye table, set when the round is paired.
-    Bye,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 6] = [
-        Outcome::FirstWins,
-        Outcome::SecondWins,
-        Outcome::Draw,
-        Outcome::FirstWinsByForfeit,
-        Outcome::SecondWinsByForfeit,
-        Outcome::Bye,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::FirstWins => "first_wins",
-            Outcome::SecondWins => "second_wins",
-            Outcome::Draw => "draw",
-            Outcome::FirstWinsByForfeit => "first_wins_by_forfeit",
-            Outcome::SecondWinsByForfeit => "second_wins_by_forfeit",
-            Outcome::Bye => "bye",
-        }
-    }
-
-    /// Parses a code (`first_wins`, …), case-insensitive.
-    pub fn parse(code: &str) -> Result<Outcome, CompetitionError> {
-        parse_code(&Outcome::ALL, Outcome::as_str, code)
-            .ok_or_else(|| CompetitionError::BadOutcomeCode(code.trim().to_owned()))
-    }
-
-    /// The Chinese label shown in the UI.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Outcome::FirstWins => "先手胜",
-            Outcome::SecondWins => "后手胜",
-            Outcome::Draw => "和",
-            Outcome::FirstWinsByForfeit => "后手弃权",
-            Outcome::SecondWinsByForfeit => "先手弃权",
-            Outcome::Bye => "轮空",
-        }
-    }
-
-    /// The short mark of a result sheet: `1-0`, `0-1`, `½-½`, `+:-`, `-:+`, `轮空`.
-    pub fn mark(self) -> &'static str {
-        match self {
-            Outcome::FirstWins => "1-0",
-            Outcome::SecondWins => "0-1",
-            Outcome::Draw => "½-½",
-            Outcome::FirstWinsByForfeit => "+:-",
-            Outcome::SecondWinsByForfeit => "-:+",
-            Outcome::Bye => "轮空",
-        }
-    }
-
-    /// Points of the first and of the second under `scoring` (a bye's second is zero: there is none).
-    pub fn points(self, scoring: &Scoring) -> (Score, Score) {
-        match self {
-            Outcome::FirstWins | Outcome::FirstWinsByForfeit => (scoring.win, scoring.loss),
-            Outcome::SecondWins | Outcome::SecondWinsByForfeit => (scoring.loss, scoring.win),
-            Outcome::Draw => (scoring.draw, scoring.draw),
-            Outcome::Bye => (scoring.bye, Score::ZERO),
-        }
     }
 }
 

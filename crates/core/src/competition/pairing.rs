@@ -49,7 +49,7 @@ pub fn round_robin(entrants: &[EntrantId]) -> Result<Vec<Round>, CompetitionErro
 /// The most rounds a Swiss event of `entrants` entrants may have: as many as a round-robin (n − 1 for even n, n for
 /// odd n). Beyond that someone would have to meet everyone twice.
 pub fn max_swiss_rounds(entrants: usize) -> u32 {
-    let rounds = if entrants % 2 == 0 { entrants.saturating_sub(1) } else { entrants };
+    let rounds = if entrants.is_multiple_of(2) { entrants.saturating_sub(1) } else { entrants };
     u32::try_from(rounds).unwrap_or(u32::MAX)
 }
 
@@ -62,6 +62,16 @@ pub const SEARCH_BUDGET: u32 = 200_000;
 /// Its number is `played.len() + 1`. Refuses fewer than two entrants, duplicates, rounds that name unknown
 /// entrants or are unfinished, and a round past [`max_swiss_rounds`].
 pub fn swiss_round(entrants: &[EntrantId], played: &[Round], scoring: &Scoring) -> Result<Round, CompetitionError> {
+    swiss_round_within(entrants, played, scoring, SEARCH_BUDGET)
+}
+
+/// [`swiss_round`] with a given step budget (the tests run out of it on purpose).
+pub(super) fn swiss_round_within(
+    entrants: &[EntrantId],
+    played: &[Round],
+    scoring: &Scoring,
+    budget: u32,
+) -> Result<Round, CompetitionError> {
     check_entrants(entrants)?;
     check_rounds(entrants, played)?;
     let max = max_swiss_rounds(entrants.len());
@@ -76,7 +86,7 @@ pub fn swiss_round(entrants: &[EntrantId], played: &[Round], scoring: &Scoring) 
     let mut ranked: Vec<usize> = (0..n).collect();
     ranked.sort_by(|a, b| history.points[*b].cmp(&history.points[*a]).then(a.cmp(b)));
 
-    let mut search = Search { history: &history, steps: 0, failed: HashSet::new() };
+    let mut search = Search { history: &history, steps: 0, budget, failed: HashSet::new() };
     let (bye, pairs) = search.pair(&ranked);
 
     let position: HashMap<usize, usize> = ranked.iter().enumerate().map(|(pos, i)| (*i, pos)).collect();
@@ -154,7 +164,7 @@ impl History {
         self.balance[higher].cmp(&self.balance[lower]).then(wants_first(higher).cmp(&wants_first(lower))).is_lt()
             || (self.balance[higher] == self.balance[lower]
                 && wants_first(higher) == wants_first(lower)
-                && table % 2 == 0)
+                && table.is_multiple_of(2))
     }
 }
 
@@ -162,6 +172,7 @@ impl History {
 struct Search<'a> {
     history: &'a History,
     steps: u32,
+    budget: u32,
     /// Ranked lists of unpaired entrants, each followed by the repeats still allowed, that cannot be paired.
     failed: HashSet<Vec<usize>>,
 }
@@ -170,7 +181,7 @@ impl Search<'_> {
     /// The bye (for an odd number) and the pairs: the fewest repeats first, then the lowest-ranked bye among
     /// those with the fewest byes, then the preference order of [`Search::candidates`].
     fn pair(&mut self, ranked: &[usize]) -> (Option<usize>, Vec<(usize, usize)>) {
-        let byes: Vec<Option<usize>> = if ranked.len() % 2 == 0 {
+        let byes: Vec<Option<usize>> = if ranked.len().is_multiple_of(2) {
             vec![None]
         } else {
             let fewest = ranked.iter().map(|i| self.history.byes[*i]).min().unwrap_or(0);
@@ -206,7 +217,7 @@ impl Search<'_> {
         if remaining.is_empty() {
             return true;
         }
-        if self.steps >= SEARCH_BUDGET {
+        if self.steps >= self.budget {
             return false;
         }
         self.steps += 1;
@@ -230,7 +241,7 @@ impl Search<'_> {
             }
             pairs.pop();
         }
-        if self.steps < SEARCH_BUDGET {
+        if self.steps < self.budget {
             self.failed.insert(key);
         }
         false

@@ -149,7 +149,7 @@ fn round_robin_of_three_gives_each_one_bye_listed_last() {
 fn check_round_robin(n: usize) {
     let entrants = ids(n);
     let rounds = round_robin(&entrants).unwrap();
-    let expected_rounds = if n % 2 == 0 { n - 1 } else { n };
+    let expected_rounds = if n.is_multiple_of(2) { n - 1 } else { n };
     assert_eq!(rounds.len(), expected_rounds, "n = {n}");
     let mut met: HashMap<(EntrantId, EntrantId), u32> = HashMap::new();
     let mut byes: HashMap<EntrantId, u32> = HashMap::new();
@@ -178,10 +178,10 @@ fn check_round_robin(n: usize) {
             assert_eq!(met.get(&key(*a, *b)), Some(&1), "n = {n}: {a} and {b}");
         }
         assert_eq!(byes.get(a).copied().unwrap_or(0), u32::from(n % 2 == 1), "n = {n}: byes of {a}");
-        // n − 1 games (odd for even n): moved first and second differ by at most one, or two for odd n's even
-        // number of games when the bye breaks the alternation.
+        // n − 1 games each: an odd number for even n, so first and second differ by one; an even number for odd
+        // n, split evenly.
         let balance = firsts.get(a).copied().unwrap_or(0).abs();
-        assert!(balance <= if n % 2 == 0 { 1 } else { 2 }, "n = {n}: {a} first/second balance {balance}");
+        assert!(balance <= if n.is_multiple_of(2) { 1 } else { 0 }, "n = {n}: {a} first/second balance {balance}");
     }
     assert_eq!(met.len(), n * (n - 1) / 2);
 }
@@ -234,8 +234,8 @@ fn swiss_round_two_pairs_score_groups_and_rotates_the_bye() {
     let r1 = round(1, vec![game(1, 3, O::FirstWins), game(4, 2, O::SecondWins), Pairing::bye(e(5))]);
     let r2 = swiss_round(&entrants, &[r1], &Scoring::default()).unwrap();
     // Points: 1, 2, 5 on 1; 3, 4 on 0. Top group [1, 2, 5]: 1 v 2 (the one m/2 down), 5 floats down to 3.
-    // 4 is lowest-ranked without a bye. 1 and 2 both moved first... no: 2 moved second, so 2 moves first.
-    // 5 has not played, 3 moved second last time, so 3 moves first.
+    // 4 is the lowest-ranked without a bye. 2 moved second in round 1 and 1 moved first, so 2 moves first;
+    // 3 moved second and 5 has not played yet, so 3 moves first.
     let tables: Vec<(i64, Option<i64>)> = r2.pairings.iter().map(|p| (p.first.0, p.second.map(|s| s.0))).collect();
     assert_eq!(tables, vec![(2, Some(1)), (3, Some(5)), (4, None)]);
     assert_eq!(r2.number, 2);
@@ -267,6 +267,23 @@ fn swiss_repeats_a_pairing_only_when_nothing_else_is_possible() {
     let before: HashSet<_> = played.iter().flat_map(|r| &r.pairings).map(|p| key(p.first, p.second.unwrap())).collect();
     let repeats = r4.pairings.iter().filter(|p| before.contains(&key(p.first, p.second.unwrap()))).count();
     assert_eq!(repeats, 1);
+}
+
+#[test]
+fn swiss_out_of_search_budget_still_pairs_everyone_preferring_new_opponents() {
+    let entrants: Vec<EntrantId> = (1..=7).map(e).collect();
+    let scoring = Scoring::default();
+    let mut played = Vec::new();
+    for _ in 0..3 {
+        let next = pairing::swiss_round_within(&entrants, &played, &scoring, 0).unwrap();
+        assert!(everyone_once(&entrants, &next));
+        played.extend(play(vec![next], |a, b| if a < b { O::FirstWins } else { O::SecondWins }));
+    }
+    let met: Vec<_> =
+        played.iter().flat_map(|r| &r.pairings).filter_map(|p| p.second.map(|s| key(p.first, s))).collect();
+    assert_eq!(met.iter().collect::<HashSet<_>>().len(), met.len(), "greedy found new opponents here: {met:?}");
+    let byes: HashSet<_> = played.iter().filter_map(Round::bye).collect();
+    assert_eq!(byes.len(), 3);
 }
 
 #[test]
@@ -338,7 +355,7 @@ fn fewest_repeats(entrants: &[usize], met: &HashSet<(usize, usize)>, byes: &[u32
             .min()
             .unwrap_or(usize::MAX)
     }
-    if entrants.len() % 2 == 0 {
+    if entrants.len().is_multiple_of(2) {
         return best(entrants, met);
     }
     let fewest = entrants.iter().map(|i| byes[*i]).min().unwrap();
