@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod clock;
+pub mod competition;
 pub mod event;
 pub mod grid;
 pub mod notify;
