@@ -272,3 +272,107 @@ pub async fn signups(db: &impl ConnectionTrait, event_id: i64) -> Result<Vec<Sig
 pub async fn signup(db: &impl ConnectionTrait, id: i64) -> Result<Option<Signup>> {
     Ok(event_signup::Entity::find_by_id(id).one(db).await?)
 }
+
+pub use crate::entity::event_checkin::Model as Checkin;
+
+/// The first session of `ev`'s series (itself when it stands alone): where sign-ups are kept.
+pub fn head_of(ev: &Event) -> i64 {
+    ev.series_id.unwrap_or(ev.id)
+}
+
+/// Checks a person in to one session, inside the caller's write transaction. Once per person and session: a
+/// second check-in gives back the first (`false`). Their sign-up for the series becomes `attended` (taking a
+/// place if they were waiting); with no sign-up, a walk-in sign-up is recorded (`walk_in`, over capacity if
+/// need be). Returns the check-in and whether it is new.
+pub async fn check_in(
+    db: &impl ConnectionTrait,
+    session: &Event,
+    resident_id: i64,
+    household_id: i64,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(Checkin, bool)> {
+    use crate::entity::event_checkin;
+    let existing = event_checkin::Entity::find()
+        .filter(event_checkin::Column::EventId.eq(session.id))
+        .filter(event_checkin::Column::ResidentId.eq(resident_id))
+        .one(db)
+        .await?;
+    if let Some(found) = existing {
+        return Ok((found, false));
+    }
+    let head = head_of(session);
+    let signup = match live_signup(db, head, resident_id).await? {
+        Some(s) => {
+            if s.status != "attended" {
+                event_signup::Entity::update_many()
+                    .col_expr(event_signup::Column::Status, Expr::value("attended"))
+                    .col_expr(event_signup::Column::CheckedInAt, Expr::value(now))
+                    .col_expr(event_signup::Column::UpdatedAt, Expr::value(now))
+                    .filter(event_signup::Column::Id.eq(s.id))
+                    .exec(db)
+                    .await?;
+                if !HOLDS_PLACE.contains(&s.status.as_str()) {
+                    bump(db, head, 1).await?;
+                }
+            }
+            s
+        }
+        None => {
+            event_signup::ActiveModel {
+                event_id: Set(head),
+                community_id: Set(session.community_id),
+                resident_id: Set(resident_id),
+                household_id: Set(household_id),
+                signed_up_by: Set(by),
+                proxy: Set(false),
+                guardian: Set(false),
+                walk_in: Set(true),
+                status: Set("attended".into()),
+                checked_in_at: Set(Some(now)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    let made = event_checkin::ActiveModel {
+        event_id: Set(session.id),
+        head_id: Set(head),
+        community_id: Set(session.community_id),
+        resident_id: Set(resident_id),
+        signup_id: Set(Some(signup.id)),
+        walk_in: Set(signup.walk_in),
+        checked_in_by: Set(by),
+        checked_in_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "already_checked_in"))?;
+    Ok((made, true))
+}
+
+/// (person, session) for every check-in of a series: what `core::event::attendance_counts` counts.
+pub async fn checkins_of_series(db: &impl ConnectionTrait, head_id: i64) -> Result<Vec<(i64, i64)>> {
+    use crate::entity::event_checkin;
+    Ok(event_checkin::Entity::find()
+        .select_only()
+        .column(event_checkin::Column::ResidentId)
+        .column(event_checkin::Column::EventId)
+        .filter(event_checkin::Column::HeadId.eq(head_id))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The sessions of a series, in order.
+pub async fn sessions_of(db: &impl ConnectionTrait, head_id: i64) -> Result<Vec<Event>> {
+    Ok(event::Entity::find()
+        .filter(sea_orm::Condition::any().add(event::Column::Id.eq(head_id)).add(event::Column::SeriesId.eq(head_id)))
+        .order_by_asc(event::Column::StartsAt)
+        .all(db)
+        .await?)
+}

@@ -6,6 +6,7 @@ pub mod building;
 pub mod community;
 pub mod courtyard;
 pub mod event;
+pub mod event_checkin;
 pub mod event_signup;
 pub mod help_pair;
 pub mod household;

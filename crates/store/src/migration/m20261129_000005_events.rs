@@ -1,5 +1,6 @@
 //! Micro-projects (微项目) and their events (活动): sign-ups with an ordered waitlist (at most one live sign-up
-//! per person and event, by a partial unique index), check-ins and walk-ins.
+//! per person and event, by a partial unique index; a series is signed up for at its first session), and
+//! check-ins per session (once per person and session, walk-ins included).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -59,6 +60,20 @@ enum EventSignups {
     CheckedInAt,
     CreatedAt,
     UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum EventCheckins {
+    Table,
+    Id,
+    EventId,
+    HeadId,
+    CommunityId,
+    ResidentId,
+    SignupId,
+    WalkIn,
+    CheckedInBy,
+    CheckedInAt,
 }
 
 #[derive(DeriveIden)]
@@ -201,11 +216,59 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(EventCheckins::Table)
+                    .col(big_pk_auto(EventCheckins::Id))
+                    .col(big_integer(EventCheckins::EventId))
+                    .col(big_integer(EventCheckins::HeadId))
+                    .col(big_integer(EventCheckins::CommunityId))
+                    .col(big_integer(EventCheckins::ResidentId))
+                    .col(big_integer_null(EventCheckins::SignupId))
+                    .col(boolean(EventCheckins::WalkIn))
+                    .col(big_integer_null(EventCheckins::CheckedInBy))
+                    .col(timestamp_with_time_zone(EventCheckins::CheckedInAt))
+                    .foreign_key(&mut fk((EventCheckins::Table, EventCheckins::EventId), (Events::Table, Events::Id)))
+                    .foreign_key(&mut fk(
+                        (EventCheckins::Table, EventCheckins::ResidentId),
+                        (Residents::Table, Residents::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        // Checking in twice counts once.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_event_checkins_once")
+                    .table(EventCheckins::Table)
+                    .col(EventCheckins::EventId)
+                    .col(EventCheckins::ResidentId)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_event_checkins_series")
+                    .table(EventCheckins::Table)
+                    .col(EventCheckins::HeadId)
+                    .col(EventCheckins::ResidentId)
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [EventSignups::Table.into_iden(), Events::Table.into_iden(), Projects::Table.into_iden()] {
+        for table in [
+            EventCheckins::Table.into_iden(),
+            EventSignups::Table.into_iden(),
+            Events::Table.into_iden(),
+            Projects::Table.into_iden(),
+        ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
