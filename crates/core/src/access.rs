@@ -160,6 +160,10 @@ pub enum Action {
     ConfirmService,
     /// Pair a helper with a resident (帮扶对子) and end pairings.
     ManageHelpPairs,
+    /// Create and change events, sign anyone of the community up (代报名), check people in.
+    ManageEvents,
+    /// Sign up for events: a resident for their household (themselves, their children).
+    SignUpForEvent,
 }
 
 /// What rows of a list an actor may see, for the store to turn into a filter.
@@ -230,8 +234,9 @@ fn role_allows(role: Role, action: Action) -> bool {
     match role {
         Role::Admin | Role::Staff => true,
         Role::BuildingHead => matches!(action, ViewGrid | EditGrid | ViewPersonal | SubmitWish | ClaimWish),
-        Role::Resident => matches!(action, ViewGrid | ViewPersonal | SubmitWish),
-        Role::GroupLeader | Role::Volunteer => matches!(action, ClaimWish),
+        Role::Resident => matches!(action, ViewGrid | ViewPersonal | SubmitWish | SignUpForEvent),
+        Role::GroupLeader => matches!(action, ClaimWish | ManageEvents),
+        Role::Volunteer => matches!(action, ClaimWish),
     }
 }
 
@@ -253,7 +258,9 @@ fn grant_allows(grant: &Grant, action: Action, place: &Place) -> bool {
                 && grant.scope_id == place.household_id
         }
         // A group leader acts for their group's community, and only in ways their role allows there.
-        ScopeKind::Group => grant.community_id == Some(place.community_id) && action == Action::ClaimWish,
+        ScopeKind::Group => {
+            grant.community_id == Some(place.community_id) && matches!(action, Action::ClaimWish | Action::ManageEvents)
+        }
     }
 }
 
@@ -372,6 +379,30 @@ mod tests {
         assert!(leader.can(Action::ClaimWish, &Place::community(C1)));
         assert!(!leader.can(Action::ConfirmService, &Place::community(C1)));
         assert!(!leader.can(Action::ViewGrid, &Place::community(C1)));
+    }
+
+    #[test]
+    fn staff_and_group_leaders_run_events_and_residents_sign_up_their_household() {
+        let staff = actor(&[(Role::Staff, Some(C1), Some(C1))]);
+        assert!(staff.can(Action::ManageEvents, &Place::community(C1)));
+        assert!(!staff.can(Action::ManageEvents, &Place::community(C2)));
+        let leader = Actor {
+            user_id: 9,
+            grants: vec![Grant {
+                role: Role::GroupLeader,
+                scope_kind: ScopeKind::Group,
+                scope_id: Some(1),
+                community_id: Some(C1),
+            }],
+        };
+        assert!(leader.can(Action::ManageEvents, &Place::community(C1)));
+        assert!(!leader.can(Action::ManageEvents, &Place::community(C2)));
+        let resident = actor(&[(Role::Resident, Some(4), Some(C1))]);
+        assert!(resident.can(Action::SignUpForEvent, &Place::household(C1, 3, 4)));
+        assert!(!resident.can(Action::SignUpForEvent, &Place::household(C1, 3, 5)));
+        assert!(!resident.can(Action::ManageEvents, &Place::community(C1)));
+        let volunteer = actor(&[(Role::Volunteer, Some(C1), Some(C1))]);
+        assert!(!volunteer.can(Action::ManageEvents, &Place::community(C1)));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod event;
 pub mod grid;
 pub mod home;
 pub mod i18n;
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .merge(users::routes())
         .merge(wish::routes())
         .merge(notify::routes())
+        .merge(event::routes())
         .merge(service::routes())
         .merge(openapi::routes())
         .merge(ops::routes())

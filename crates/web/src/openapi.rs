@@ -27,14 +27,16 @@ use crate::wish;
         wish::api::list_wishes, wish::api::submit_wish, wish::api::get_wish, wish::api::act, wish::api::list_updates,
         wish::api::add_note, wish::wall::wall_json, wish::pairs::list_json, wish::pairs::create_json,
         wish::pairs::end_json, wish::photos::list_json, wish::photos::upload_json, crate::notify::list_json, crate::notify::read_json, crate::service::list_json,
-        crate::service::confirm_json,
+        crate::service::confirm_json, crate::event::create_events, crate::event::list_events, crate::event::get_event,
+        crate::event::sign_up, crate::event::list_signups, crate::event::cancel, crate::event::check_in,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Sign in and out"), (name = "grid", description = "Courtyards, buildings, households, residents"),
         (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall; help pairs"),
         (name = "notify", description = "Notifications: the bell"),
-        (name = "service", description = "Volunteer service records and hours")),
+        (name = "service", description = "Volunteer service records and hours"),
+        (name = "event", description = "Micro-projects' events: create, sign up, waitlist, cancel, check in")),
 )]
 pub struct ApiDoc;
 

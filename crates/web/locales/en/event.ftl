@@ -1,0 +1,23 @@
+# Micro-projects' events: the refusals a person can meet.
+error-event-full = The event is full. You can join the waitlist: places are given in order when someone cancels.
+error-signup-closed = Sign-up has closed.
+error-not-eligible = This event is not for this age group (or the age is unknown): see the event's description.
+error-already-signed-up = Already signed up.
+error-not-your-child = You can sign up only children of your own household.
+error-bad-event-title = The event's name needs 2 to 60 characters.
+error-bad-capacity = Places: a number from 1 to 10000, or “unlimited” (不限).
+error-bad-audience = The audience is not right (a children's event needs an age range, 0 to 17).
+error-bad-session-times = A session must end after it starts, on the same day.
+error-bad-recurrence-dates = A series cannot end before it starts.
+error-bad-recurrence-weekdays = Please choose the weekdays of the series.
+error-no-sessions = This schedule gives no sessions at all: check the dates and weekdays.
+error-too-many-sessions = A series has at most 200 sessions and lasts at most a year.
+error-bad-signup-status = The sign-up status is not right.
+error-bad-signup-action = There is no such sign-up action.
+error-signup-cancelled = This sign-up was cancelled.
+error-signup-not-waitlisted = This sign-up is not on the waitlist.
+error-signup-not-registered = This sign-up does not hold a place.
+error-signup-settled = Already checked in or marked absent: it cannot be cancelled now.
+error-place-required = Please say where the event takes place.
+error-already-checked-in = Already checked in.
+error-signup-changed = Someone changed this sign-up just now: please reload.

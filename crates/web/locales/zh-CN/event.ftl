@@ -1,0 +1,23 @@
+# Micro-projects' events: the refusals a person can meet.
+error-event-full = 名额已满。可以报名候补，有人取消时按顺序递补。
+error-signup-closed = 报名已经截止了。
+error-not-eligible = 这个活动不适合这个年龄段（或年龄不详），请看活动说明。
+error-already-signed-up = 已经报过名了。
+error-not-your-child = 只能为自己家里的未成年孩子报名。
+error-bad-event-title = 活动名称要有 2 到 60 个字。
+error-bad-capacity = 名额请填 1 到 10000 之间的数字，或写“不限”。
+error-bad-audience = 活动对象填写有误（儿童活动请写明年龄范围，0 到 17 岁）。
+error-bad-session-times = 活动的结束时间要晚于开始时间，并在同一天。
+error-bad-recurrence-dates = 重复活动的结束日期不能早于开始日期。
+error-bad-recurrence-weekdays = 请选择每周哪几天上课。
+error-no-sessions = 按这个安排，一次活动也排不出来，请检查日期和星期。
+error-too-many-sessions = 一个系列最多 200 次活动，最长一年。
+error-bad-signup-status = 报名状态有误。
+error-bad-signup-action = 没有这个报名操作。
+error-signup-cancelled = 这个报名已经取消了。
+error-signup-not-waitlisted = 这个报名不在候补名单上。
+error-signup-not-registered = 这个报名不是已报名状态。
+error-signup-settled = 已经签到或记为缺席，不能再取消。
+error-place-required = 请填写活动地点。
+error-already-checked-in = 已经签到过了。
+error-signup-changed = 刚才有人改动了这个报名，请刷新后再看。
