@@ -168,3 +168,6 @@ pub fn standings(
 fn repeat(score: Score, times: u32) -> Score {
     (0..times).map(|_| score).sum()
 }
+
+#[cfg(test)]
+mod tests;

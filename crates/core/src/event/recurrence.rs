@@ -161,3 +161,6 @@ pub(super) mod weekday_numbers {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

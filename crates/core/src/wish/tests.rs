@@ -3,7 +3,7 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use super::*;
-use chrono::TimeZone;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde::de::IntoDeserializer;
 use serde::de::value::Error as DeError;
 
