@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+mod list;
 pub mod pages;
 pub mod pairs;
 pub mod photos;
