@@ -181,6 +181,16 @@ impl Actor {
         self.grants.iter().any(|g| g.role == role)
     }
 
+    /// The households this actor lives in (their resident grants).
+    pub fn own_households(&self) -> Vec<i64> {
+        self.grants.iter().filter(|g| g.role == Role::Resident).filter_map(|g| g.scope_id).collect()
+    }
+
+    /// Whether this actor lives in `household_id` (`None`: no household, never).
+    pub fn lives_in(&self, household_id: Option<i64>) -> bool {
+        household_id.is_some() && self.grants.iter().any(|g| g.role == Role::Resident && g.scope_id == household_id)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.has_role(Role::Admin)
     }
@@ -398,6 +408,9 @@ mod tests {
         assert!(leader.can(Action::ManageEvents, &Place::community(C1)));
         assert!(!leader.can(Action::ManageEvents, &Place::community(C2)));
         let resident = actor(&[(Role::Resident, Some(4), Some(C1))]);
+        assert_eq!(resident.own_households(), [4]);
+        assert!(resident.lives_in(Some(4)) && !resident.lives_in(Some(5)) && !resident.lives_in(None));
+        assert!(!staff.lives_in(Some(C1)), "a staff grant is not a home");
         assert!(resident.can(Action::SignUpForEvent, &Place::household(C1, 3, 4)));
         assert!(!resident.can(Action::SignUpForEvent, &Place::household(C1, 3, 5)));
         assert!(!resident.can(Action::ManageEvents, &Place::community(C1)));

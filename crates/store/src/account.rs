@@ -1,6 +1,8 @@
 //! Accounts: users, their role grants, browser sessions, API tokens and the failed-login record used for
 //! throttling. Passwords arrive here already hashed; tokens and session ids arrive hashed too.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -330,4 +332,21 @@ pub async fn helpers_of(db: &impl ConnectionTrait, community_id: i64) -> Result<
         .into_tuple()
         .all(db)
         .await?)
+}
+
+/// The display names of some users, by id (one query however many).
+pub async fn display_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }

@@ -1,8 +1,6 @@
 //! Volunteer service records (志愿服务记录): created pending when a wisher confirms a fulfilled wish, then
 //! confirmed by staff as they are or with corrected hours.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -10,7 +8,7 @@ use sea_orm::{
 };
 use weizhili_core::service::RecordStatus;
 
-use crate::entity::{service_record, user};
+use crate::entity::service_record;
 use crate::grid::Page;
 use crate::{Result, StoreError};
 
@@ -115,16 +113,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Page<Row
     let records =
         query.order_by_desc(service_record::Column::Id).offset((page - 1) * per_page).limit(per_page).all(db).await?;
     let ids: Vec<i64> = records.iter().map(|r| r.user_id).collect();
-    let names: HashMap<i64, String> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let names = crate::account::display_names(db, ids).await?;
     let rows = records
         .into_iter()
         .map(|record| Row { volunteer: names.get(&record.user_id).cloned().unwrap_or_default(), record })

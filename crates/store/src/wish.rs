@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use weizhili_core::wish::{WishAction, WishStatus, transition};
 
-use crate::entity::{building, resident, user, wish, wish_claim, wish_update};
+use crate::entity::{building, resident, wish, wish_claim, wish_update};
 use crate::grid::Page;
 use crate::{Result, StoreError};
 
@@ -280,7 +280,7 @@ pub async fn updates(db: &impl ConnectionTrait, wish_id: i64) -> Result<Vec<(Upd
         .order_by_asc(wish_update::Column::Id)
         .all(db)
         .await?;
-    let names = display_names(db, rows.iter().filter_map(|u| u.user_id).collect()).await?;
+    let names = crate::account::display_names(db, rows.iter().filter_map(|u| u.user_id).collect()).await?;
     Ok(rows
         .into_iter()
         .map(|u| {
@@ -288,21 +288,6 @@ pub async fn updates(db: &impl ConnectionTrait, wish_id: i64) -> Result<Vec<(Upd
             (u, name)
         })
         .collect())
-}
-
-async fn display_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i64, String)> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 /// Which wishes a list shows.
@@ -442,17 +427,7 @@ pub async fn decorate(db: &impl ConnectionTrait, wishes: Vec<Wish>) -> Result<Ve
         .into_iter()
         .map(|b| (b.id, b.name))
         .collect();
-    let resident_ids: Vec<i64> = wishes.iter().filter_map(|w| w.resident_id).collect();
-    let wishers: HashMap<i64, String> = resident::Entity::find()
-        .select_only()
-        .column(resident::Column::Id)
-        .column(resident::Column::Name)
-        .filter(resident::Column::Id.is_in(resident_ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let wishers = crate::grid::resident_names(db, wishes.iter().filter_map(|w| w.resident_id).collect()).await?;
     let ids: Vec<i64> = wishes.iter().map(|w| w.id).collect();
     let claims: HashMap<i64, Claim> = wish_claim::Entity::find()
         .filter(wish_claim::Column::WishId.is_in(ids))
@@ -463,7 +438,7 @@ pub async fn decorate(db: &impl ConnectionTrait, wishes: Vec<Wish>) -> Result<Ve
         .into_iter()
         .map(|c| (c.wish_id, c))
         .collect();
-    let names = display_names(db, claims.values().map(|c| c.user_id).collect()).await?;
+    let names = crate::account::display_names(db, claims.values().map(|c| c.user_id).collect()).await?;
     Ok(wishes
         .into_iter()
         .map(|w| {

@@ -346,19 +346,16 @@ pub async fn list_signups(
 ) -> Result<Json<Vec<SignupView>>, AppError> {
     let session = visible(&state, &user, &id).await?;
     let staff = user.can(Action::ManageEvents, &Place::community(session.community_id));
-    let households: Vec<i64> = user
-        .actor
-        .grants
-        .iter()
-        .filter(|g| g.role == weizhili_core::access::Role::Resident)
-        .filter_map(|g| g.scope_id)
+    let households = user.actor.own_households();
+    let shown: Vec<_> = store::signups(&state.db, store::head_of(&session))
+        .await?
+        .into_iter()
+        .filter(|s| staff || households.contains(&s.household_id))
         .collect();
+    let names = grid::resident_names(&state.db, shown.iter().map(|s| s.resident_id).collect()).await?;
     let mut views = Vec::new();
-    for s in store::signups(&state.db, store::head_of(&session)).await? {
-        if !staff && !households.contains(&s.household_id) {
-            continue;
-        }
-        let name = grid::resident(&state.db, s.resident_id).await?.map(|r| r.resident.name);
+    for s in shown {
+        let name = names.get(&s.resident_id).cloned();
         let signed_up_as = if s.proxy {
             "proxy"
         } else if s.guardian {
@@ -398,11 +395,7 @@ pub async fn cancel(
     let s =
         store::signup(&state.db, parse_id(&signup)?).await?.filter(|s| s.event_id == head).ok_or(AppError::NotFound)?;
     let staff = user.can(Action::ManageEvents, &Place::community(session.community_id));
-    let own = user
-        .actor
-        .grants
-        .iter()
-        .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == Some(s.household_id));
+    let own = user.actor.lives_in(Some(s.household_id));
     if !(staff || own) {
         return Err(AppError::NotFound);
     }

@@ -393,3 +393,21 @@ async fn staff_filter_wishes_by_source_overdue_and_unclaimed_days() {
     assert!(home.contains(&format!("{n} 个心愿已过期限")), "{home}");
     assert!(home.contains("need=overdue\""), "and links to the list");
 }
+
+#[tokio::test]
+async fn a_claimant_whose_claim_staff_revoke_is_told_why() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff = app.api_token("shegong").await;
+    let volunteer = app.api_token("zhiyuanzhe2").await;
+    let w = submit(&app, &jumin, "帮我修收音机").await;
+    ok(&app, &staff, &w["id"], "publish", json!({})).await;
+    ok(&app, &volunteer, &w["id"], "claim", json!({})).await;
+    let (status, body) = act(&app, &staff, &w["id"], "revoke", json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")));
+    ok(&app, &staff, &w["id"], "revoke", json!({"reason": "志愿者临时出差"})).await;
+    let (_, list) = app.api_get(&volunteer, "/api/v1/notifications").await;
+    let told = list["items"].as_array().unwrap().iter().find(|n| n["kind"] == "claim_revoked").unwrap().clone();
+    assert_eq!((told["title"].as_str(), told["detail"].as_str()), (Some("帮我修收音机"), Some("志愿者临时出差")));
+    assert!(notices(&app, &jumin).await.iter().all(|(k, _)| k != "claim_revoked"), "only the claimant is told");
+}

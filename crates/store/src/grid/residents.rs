@@ -346,3 +346,20 @@ pub async fn counts(db: &impl ConnectionTrait, scope: &ListScope, community_id: 
         tagged,
     })
 }
+
+/// The names of some residents, by id (one query however many).
+pub async fn resident_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Id)
+        .column(resident::Column::Name)
+        .filter(resident::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}

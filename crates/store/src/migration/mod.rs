@@ -9,6 +9,11 @@ mod m20261129_000003_wish_followup;
 mod m20261129_000004_wall_indexes;
 mod m20261129_000005_events;
 
+/// A foreign key that refuses to delete what is still referred to (migrations from 000003 on share it).
+fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Restrict).to_owned()
+}
+
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {

@@ -1,13 +1,11 @@
 //! Help pairs (帮扶对子): a standing pairing of a helper with a resident. A paired resident's new wish is offered
 //! to the helper first (see `weizhili_core::wish::offer_open`).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use crate::entity::{help_pair, resident, user};
+use crate::entity::help_pair;
 use crate::{Result, StoreError};
 
 pub use crate::entity::help_pair::Model as HelpPair;
@@ -87,26 +85,8 @@ pub async fn list(db: &impl ConnectionTrait, community_id: i64, resident_id: Opt
         query = query.filter(help_pair::Column::ResidentId.eq(r));
     }
     let pairs = query.order_by_asc(help_pair::Column::Id).limit(500).all(db).await?;
-    let helpers: HashMap<i64, String> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .filter(user::Column::Id.is_in(pairs.iter().map(|p| p.helper_id)))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let residents: HashMap<i64, String> = resident::Entity::find()
-        .select_only()
-        .column(resident::Column::Id)
-        .column(resident::Column::Name)
-        .filter(resident::Column::Id.is_in(pairs.iter().map(|p| p.resident_id)))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let helpers = crate::account::display_names(db, pairs.iter().map(|p| p.helper_id).collect()).await?;
+    let residents = crate::grid::resident_names(db, pairs.iter().map(|p| p.resident_id).collect()).await?;
     Ok(pairs
         .into_iter()
         .map(|pair| Row {

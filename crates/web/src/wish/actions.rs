@@ -114,12 +114,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, input: WishInput) -> R
     let h = crate::grid::visible_household(state, user, household_id).await?;
     let place = crate::grid::household_place(&h);
     user.require(Action::SubmitWish, &place)?;
-    let mine = own.is_some()
-        && user
-            .actor
-            .grants
-            .iter()
-            .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == Some(h.id));
+    let mine = own.is_some() && user.actor.lives_in(Some(h.id));
     let proxy = !(mine && input.household_id.is_none_or(|id| id == h.id) && input.resident_id.is_none());
     let resident_id = match input.resident_id {
         Some(id) => {
@@ -179,12 +174,7 @@ pub async fn perform(
     }
     let (row, s) = visible(state, user, id).await?;
     let w = row.wish.clone();
-    let is_wisher = w.household_id.is_some()
-        && user
-            .actor
-            .grants
-            .iter()
-            .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == w.household_id);
+    let is_wisher = super::is_wisher(user, &w);
     let now = state.clock.now();
     if action == "pass" {
         // The paired helper passes the offer on: the wish goes on the wall now.

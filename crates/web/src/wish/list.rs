@@ -132,8 +132,7 @@ pub(super) async fn list(
             }
         }
         "mine" => {
-            let ids =
-                user.actor.grants.iter().filter(|g| g.role == Role::Resident).filter_map(|g| g.scope_id).collect();
+            let ids = user.actor.own_households();
             filter.household_ids = Some(ids);
         }
         "wall" => {

@@ -75,12 +75,7 @@ impl Standing {
 pub fn standing(user: &CurrentUser, w: &Wish, claim: Option<&store::Claim>) -> Standing {
     let place = place(w);
     let reviewer = user.can(Action::ReviewWish, &Place::community(w.community_id));
-    let household = w.household_id.is_some()
-        && user
-            .actor
-            .grants
-            .iter()
-            .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == w.household_id);
+    let household = user.actor.lives_in(w.household_id);
     let involved = reviewer || household || (w.household_id.is_some() && user.can(Action::ViewGrid, &place));
     Standing {
         reviewer,
@@ -267,12 +262,7 @@ impl WallItem {
 
 /// Whether the user is of the wisher's household.
 pub fn is_wisher(user: &CurrentUser, w: &Wish) -> bool {
-    w.household_id.is_some()
-        && user
-            .actor
-            .grants
-            .iter()
-            .any(|g| g.role == weizhili_core::access::Role::Resident && g.scope_id == w.household_id)
+    user.actor.lives_in(w.household_id)
 }
 
 /// A wish this user may see, with its row and claim, or 404.
