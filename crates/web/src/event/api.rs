@@ -2,7 +2,6 @@
 //! series of sessions; residents sign up themselves or a child of their household, staff anyone (代报名); a
 //! full event offers its waitlist; a cancellation promotes the first in line; people are checked in per
 //! session, once. The rules are `core::event`'s; the places are kept by `store::event` on a locked row.
-//! Pages come next (see the note).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
