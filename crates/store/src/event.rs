@@ -11,6 +11,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::entity::{event, event_signup, project};
 use crate::{Result, StoreError};
 
+mod changes;
+pub use changes::{
+    EventEdit, cancel_event, checked_in, checkins, last_start, mark_no_shows, signed_up_households, update,
+};
+
 pub use crate::entity::event::Model as Event;
 pub use crate::entity::event_signup::Model as Signup;
 pub use crate::entity::project::Model as Project;
@@ -123,7 +128,10 @@ pub async fn list(
         .filter(event::Column::StartsAt.gte(from))
         .filter(event::Column::StartsAt.lt(to));
     if let Some(b) = building_id {
-        query = query.filter(event::Column::BuildingId.eq(b));
+        // A building's calendar: its own events and the whole community's.
+        query = query.filter(
+            sea_orm::Condition::any().add(event::Column::BuildingId.eq(b)).add(event::Column::BuildingId.is_null()),
+        );
     }
     Ok(query
         .order_by_asc(event::Column::StartsAt)
