@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod competitions;
 mod events;
 mod followup;
 mod grid;

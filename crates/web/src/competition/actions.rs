@@ -97,7 +97,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, input: &CompetitionInp
 
 /// Whom to register. Leave `resident_id` out to register yourself.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct RegisterInput {
+pub struct CompetitionRegisterInput {
     /// Yourself (the default), a child of your household, or (staff) any resident of the community.
     pub resident_id: Option<i64>,
     /// 掼蛋 only: the partner (someone of your household; staff: anyone of the community).
@@ -110,7 +110,7 @@ pub async fn register(
     state: &AppState,
     user: &CurrentUser,
     comp: &Competition,
-    input: &RegisterInput,
+    input: &CompetitionRegisterInput,
 ) -> Result<(Player, SignedUpBy), AppError> {
     let k = kind(comp)?;
     k.status.transition(StatusAction::Register).map_err(refusal)?;
@@ -210,7 +210,7 @@ pub async fn pair_next(state: &AppState, user: &CurrentUser, comp: &Competition)
 
 /// One result: a table of the round and its outcome code.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct ResultInput {
+pub struct CompetitionResultInput {
     /// The table, from 1.
     pub table: u32,
     /// first_wins, second_wins, draw, first_wins_by_forfeit or second_wins_by_forfeit.
@@ -225,7 +225,7 @@ pub async fn record(
     user: &CurrentUser,
     comp: &Competition,
     number: u32,
-    results: &[ResultInput],
+    results: &[CompetitionResultInput],
 ) -> Result<(), AppError> {
     if !super::manages(user, comp) {
         return Err(AppError::Forbidden);

@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use weizhili_store::competition as store;
 
-use super::actions::{self, CompetitionInput, RegisterInput, ResultInput};
-use super::{Board, CompetitionView, PlayerView, RoundView, StandingView, board, visible};
+use super::actions::{self, CompetitionInput, CompetitionRegisterInput, CompetitionResultInput};
+use super::{
+    CompetitionBoard, CompetitionPlayerView, CompetitionRoundView, CompetitionStandingView, CompetitionView, board,
+    visible,
+};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
@@ -51,30 +54,30 @@ pub async fn create_json(
 
 /// A competition with its entries, rounds and standings.
 #[utoipa::path(get, path = "/api/v1/competitions/{id}", tag = "competition", security(("bearer" = [])),
-    responses((status = 200, body = Board), (status = 404)))]
+    responses((status = 200, body = CompetitionBoard), (status = 404)))]
 pub async fn get_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<Board>, AppError> {
+) -> Result<Json<CompetitionBoard>, AppError> {
     let comp = visible(&state, &user, &id).await?;
     Ok(Json(board(&state, &comp).await?.0))
 }
 
 /// The entries, in seed order (the order of registration).
 #[utoipa::path(get, path = "/api/v1/competitions/{id}/players", tag = "competition", security(("bearer" = [])),
-    responses((status = 200, body = Vec<PlayerView>), (status = 404)))]
+    responses((status = 200, body = Vec<CompetitionPlayerView>), (status = 404)))]
 pub async fn players_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<Vec<PlayerView>>, AppError> {
+) -> Result<Json<Vec<CompetitionPlayerView>>, AppError> {
     let comp = visible(&state, &user, &id).await?;
     Ok(Json(board(&state, &comp).await?.0.players))
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Registered {
+pub struct CompetitionEntry {
     /// The entry's id.
     pub id: i64,
     pub resident_id: i64,
@@ -88,18 +91,18 @@ pub struct Registered {
 /// `not_your_child` (422), `partner_required` (422), `partner_not_allowed` (422), `partner_not_in_household`
 /// (422).
 #[utoipa::path(post, path = "/api/v1/competitions/{id}/players", tag = "competition", security(("bearer" = [])),
-    request_body = RegisterInput,
-    responses((status = 201, body = Registered), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    request_body = CompetitionRegisterInput,
+    responses((status = 201, body = CompetitionEntry), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn register_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    body: Option<Json<RegisterInput>>,
-) -> Result<(StatusCode, Json<Registered>), AppError> {
+    body: Option<Json<CompetitionRegisterInput>>,
+) -> Result<(StatusCode, Json<CompetitionEntry>), AppError> {
     let input = body.map(|b| b.0).unwrap_or_default();
     let comp = visible(&state, &user, &id).await?;
     let (player, as_whom) = actions::register(&state, &user, &comp, &input).await?;
-    let view = Registered {
+    let view = CompetitionEntry {
         id: player.id,
         resident_id: player.resident_id,
         partner_id: player.partner_id,
@@ -110,12 +113,12 @@ pub async fn register_json(
 
 /// The rounds paired so far, each with its tables and results.
 #[utoipa::path(get, path = "/api/v1/competitions/{id}/rounds", tag = "competition", security(("bearer" = [])),
-    responses((status = 200, body = Vec<RoundView>), (status = 404)))]
+    responses((status = 200, body = Vec<CompetitionRoundView>), (status = 404)))]
 pub async fn rounds_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<Vec<RoundView>>, AppError> {
+) -> Result<Json<Vec<CompetitionRoundView>>, AppError> {
     let comp = visible(&state, &user, &id).await?;
     Ok(Json(board(&state, &comp).await?.0.rounds))
 }
@@ -124,12 +127,12 @@ pub async fn rounds_json(
 /// Refusals (409): `round_incomplete`, `all_rounds_paired`, `competition_finished`,
 /// `competition_too_few_entrants`, `competition_not_head_to_head` (麻将), `competition_rounds_exhausted`.
 #[utoipa::path(post, path = "/api/v1/competitions/{id}/rounds", tag = "competition", security(("bearer" = [])),
-    responses((status = 201, body = Vec<RoundView>), (status = 403), (status = 404), (status = 409)))]
+    responses((status = 201, body = Vec<CompetitionRoundView>), (status = 403), (status = 404), (status = 409)))]
 pub async fn pair_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<(StatusCode, Json<Vec<RoundView>>), AppError> {
+) -> Result<(StatusCode, Json<Vec<CompetitionRoundView>>), AppError> {
     let comp = visible(&state, &user, &id).await?;
     let made = actions::pair_next(&state, &user, &comp).await?;
     let comp = visible(&state, &user, &id).await?;
@@ -138,21 +141,21 @@ pub async fn pair_json(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct ResultsInput {
-    pub results: Vec<ResultInput>,
+pub struct CompetitionResultsInput {
+    pub results: Vec<CompetitionResultInput>,
 }
 
 /// Enters or corrects results of a round; tables left out keep theirs. Staff and group leaders. Refusals (422):
 /// `bad_competition_outcome`, `competition_unknown_table`, `competition_bad_outcome`.
 #[utoipa::path(post, path = "/api/v1/competitions/{id}/rounds/{number}/results", tag = "competition",
-    security(("bearer" = [])), request_body = ResultsInput,
-    responses((status = 200, body = RoundView), (status = 403), (status = 404), (status = 422)))]
+    security(("bearer" = [])), request_body = CompetitionResultsInput,
+    responses((status = 200, body = CompetitionRoundView), (status = 403), (status = 404), (status = 422)))]
 pub async fn results_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, number)): Path<(String, String)>,
-    Json(input): Json<ResultsInput>,
-) -> Result<Json<RoundView>, AppError> {
+    Json(input): Json<CompetitionResultsInput>,
+) -> Result<Json<CompetitionRoundView>, AppError> {
     let comp = visible(&state, &user, &id).await?;
     let number: u32 = number.parse().map_err(|_| AppError::NotFound)?;
     actions::record(&state, &user, &comp, number, &input.results).await?;
@@ -164,12 +167,12 @@ pub async fn results_json(
 /// The standings after the rounds with every result, with the tie-breaks (Swiss: Buchholz, Sonneborn-Berger,
 /// wins, head-to-head; round-robin: Sonneborn-Berger, head-to-head, wins).
 #[utoipa::path(get, path = "/api/v1/competitions/{id}/standings", tag = "competition", security(("bearer" = [])),
-    responses((status = 200, body = Vec<StandingView>), (status = 404)))]
+    responses((status = 200, body = Vec<CompetitionStandingView>), (status = 404)))]
 pub async fn standings_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<Vec<StandingView>>, AppError> {
+) -> Result<Json<Vec<CompetitionStandingView>>, AppError> {
     let comp = visible(&state, &user, &id).await?;
     Ok(Json(board(&state, &comp).await?.0.standings))
 }

@@ -127,7 +127,7 @@ impl From<&Competition> for CompetitionView {
 
 /// One entry: a player, or a 掼蛋 team of two.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlayerView {
+pub struct CompetitionPlayerView {
     /// The entry's id: what pairings and standings name.
     pub id: i64,
     /// Place in the entry list, from 1 (the order of registration).
@@ -142,7 +142,7 @@ pub struct PlayerView {
 
 /// One table of a round.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct GameView {
+pub struct CompetitionGameView {
     /// From 1; a bye is last.
     pub table: u32,
     /// The entry that moves first (红方 in 中国象棋, 黑方 in 围棋).
@@ -155,7 +155,7 @@ pub struct GameView {
     pub outcome: Option<String>,
 }
 
-impl GameView {
+impl CompetitionGameView {
     /// The result sheet's mark (`1-0`, `½-½`, …), empty until entered.
     pub fn mark(&self) -> &'static str {
         self.outcome.as_deref().and_then(|o| Outcome::parse(o).ok()).map(Outcome::mark).unwrap_or("")
@@ -167,16 +167,16 @@ impl GameView {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RoundView {
+pub struct CompetitionRoundView {
     pub number: u32,
     /// Every table has its result.
     pub finished: bool,
-    pub games: Vec<GameView>,
+    pub games: Vec<CompetitionGameView>,
 }
 
 /// One line of the standings.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StandingView {
+pub struct CompetitionStandingView {
     /// Entrants equal on everything share a rank (3, 3, 5).
     pub rank: u32,
     pub shared: bool,
@@ -193,9 +193,9 @@ pub struct StandingView {
     pub byes: u32,
 }
 
-impl StandingView {
-    fn build(s: &Standing, name: String) -> StandingView {
-        StandingView {
+impl CompetitionStandingView {
+    fn build(s: &Standing, name: String) -> CompetitionStandingView {
+        CompetitionStandingView {
             rank: s.rank,
             shared: s.shared,
             entry_id: s.entrant.0,
@@ -237,28 +237,28 @@ pub fn points(value: &f64) -> String {
 
 /// Everything about a competition, with names: for its page, its sheets and the API.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Board {
+pub struct CompetitionBoard {
     pub competition: CompetitionView,
-    pub players: Vec<PlayerView>,
-    pub rounds: Vec<RoundView>,
+    pub players: Vec<CompetitionPlayerView>,
+    pub rounds: Vec<CompetitionRoundView>,
     /// After the leading rounds that have every result.
-    pub standings: Vec<StandingView>,
+    pub standings: Vec<CompetitionStandingView>,
     /// How many rounds the standings count.
     pub standings_after: u32,
     /// How many rounds there will be in all (Swiss: capped by the number of entries).
     pub rounds_total: u32,
 }
 
-pub(crate) async fn board(state: &AppState, comp: &Competition) -> Result<(Board, Loaded), AppError> {
+pub(crate) async fn board(state: &AppState, comp: &Competition) -> Result<(CompetitionBoard, Loaded), AppError> {
     let k = kind(comp)?;
     let loaded = store::load(&state.db, comp.id).await?;
     let people: Vec<i64> =
         loaded.players.iter().flat_map(|p| std::iter::once(p.resident_id).chain(p.partner_id)).collect();
     let names = weizhili_store::grid::resident_names(&state.db, people).await?;
     let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    let players: Vec<PlayerView> = (1u32..)
+    let players: Vec<CompetitionPlayerView> = (1u32..)
         .zip(&loaded.players)
-        .map(|(seed, p)| PlayerView {
+        .map(|(seed, p)| CompetitionPlayerView {
             id: p.id,
             seed,
             resident_id: p.resident_id,
@@ -271,15 +271,15 @@ pub(crate) async fn board(state: &AppState, comp: &Competition) -> Result<(Board
         })
         .collect();
     let entry_name = |id: i64| players.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
-    let rounds: Vec<RoundView> = loaded
+    let rounds: Vec<CompetitionRoundView> = loaded
         .rounds()
         .iter()
-        .map(|round| RoundView {
+        .map(|round| CompetitionRoundView {
             number: round.number,
             finished: round.is_finished(),
             games: (1u32..)
                 .zip(&round.pairings)
-                .map(|(table, p)| GameView {
+                .map(|(table, p)| CompetitionGameView {
                     table,
                     first_id: p.first.0,
                     first: entry_name(p.first.0),
@@ -292,9 +292,9 @@ pub(crate) async fn board(state: &AppState, comp: &Competition) -> Result<(Board
         .collect();
     let finished = loaded.finished_rounds();
     let table = standings(&loaded.entrants(), &finished, k.format, &Scoring::default()).unwrap_or_default();
-    let board = Board {
+    let board = CompetitionBoard {
         competition: CompetitionView::from(comp),
-        standings: table.iter().map(|s| StandingView::build(s, entry_name(s.entrant.0))).collect(),
+        standings: table.iter().map(|s| CompetitionStandingView::build(s, entry_name(s.entrant.0))).collect(),
         standings_after: u32::try_from(finished.len()).unwrap_or(0),
         rounds_total: rounds_total(comp, k.format, players.len()),
         players,

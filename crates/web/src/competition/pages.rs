@@ -18,8 +18,8 @@ use weizhili_core::grid::BirthYear;
 use weizhili_store::competition::{self as store, Competition};
 use weizhili_store::grid::{self, ResidentFilter};
 
-use super::actions::{self, CompetitionInput, RegisterInput, ResultInput};
-use super::{Board, CompetitionView, Labels, RoundView, board, kind, labels, manages, visible};
+use super::actions::{self, CompetitionInput, CompetitionRegisterInput, CompetitionResultInput};
+use super::{CompetitionBoard, CompetitionRoundView, CompetitionView, Labels, board, kind, labels, manages, visible};
 use crate::auth::CurrentUser;
 use crate::grid::pages::Choice;
 use crate::page::{PageCtx, render};
@@ -160,7 +160,7 @@ pub struct RegisterForm {
 #[template(path = "competition/show.html")]
 struct ShowPage {
     c: PageCtx,
-    board: Board,
+    board: CompetitionBoard,
     l: Labels,
     manager: bool,
     registration_open: bool,
@@ -325,7 +325,10 @@ async fn register_form(
 ) -> Result<Response, AppError> {
     let comp = visible(&state, &user, &id).await?;
     let attempt = async {
-        let input = RegisterInput { resident_id: form_id(&form.resident_id)?, partner_id: form_id(&form.partner_id)? };
+        let input = CompetitionRegisterInput {
+            resident_id: form_id(&form.resident_id)?,
+            partner_id: form_id(&form.partner_id)?,
+        };
         actions::register(&state, &user, &comp, &input).await
     };
     match attempt.await {
@@ -372,9 +375,9 @@ pub struct TableForm {
 #[template(path = "competition/round.html")]
 struct RoundPage {
     c: PageCtx,
-    board: Board,
+    board: CompetitionBoard,
     l: Labels,
-    round: RoundView,
+    round: CompetitionRoundView,
     tables: Vec<TableForm>,
     manager: bool,
     notice: Option<String>,
@@ -460,8 +463,10 @@ async fn results_form(
         .filter_map(|(k, v)| Some((k.strip_prefix('t')?.parse().ok()?, v.trim().to_owned())))
         .filter(|(_, v): &(u32, String)| !v.is_empty())
         .collect();
-    let mut results: Vec<ResultInput> =
-        typed.iter().map(|(table, outcome)| ResultInput { table: *table, outcome: outcome.clone() }).collect();
+    let mut results: Vec<CompetitionResultInput> = typed
+        .iter()
+        .map(|(table, outcome)| CompetitionResultInput { table: *table, outcome: outcome.clone() })
+        .collect();
     results.sort_by_key(|r| r.table);
     match actions::record(&state, &user, &comp, round, &results).await {
         Ok(()) => Ok(Redirect::to(&format!("/competitions/{}/rounds/{round}?done=saved", comp.id)).into_response()),

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::{Board, Labels, RoundView, board, labels, visible};
+use super::{CompetitionBoard, CompetitionRoundView, Labels, board, labels, visible};
 use crate::auth::CurrentUser;
 use crate::page::{PageCtx, render};
 use crate::{AppError, AppState};
@@ -32,9 +32,9 @@ async fn css() -> Response {
 #[template(path = "competition/pairing_sheet.html")]
 struct PairingSheet {
     c: PageCtx,
-    board: Board,
+    board: CompetitionBoard,
     l: Labels,
-    round: RoundView,
+    round: CompetitionRoundView,
     community: String,
 }
 
@@ -57,7 +57,7 @@ async fn pairing_sheet(
 #[template(path = "competition/result_sheet.html")]
 struct ResultSheet {
     c: PageCtx,
-    board: Board,
+    board: CompetitionBoard,
     l: Labels,
     community: String,
     swiss: bool,
