@@ -352,3 +352,28 @@ async fn staff_run_a_competition_from_the_pages_and_print_its_sheets() {
     let (status, list) = resident.page("/competitions").await;
     assert!(status == StatusCode::OK && list.contains("楼栋象棋赛"));
 }
+
+#[tokio::test]
+async fn the_demo_tournament_waits_for_its_last_round_and_pairs_it_without_repeats() {
+    let app = spawn_app().await;
+    let staff = app.api_token("shegong").await;
+    let (_, list) = app.api_get(&staff, "/api/v1/competitions").await;
+    let demo = list.as_array().unwrap().iter().find(|c| c["title"] == "2026 幸福里中国象棋邀请赛").unwrap();
+    let id = demo["id"].as_i64().unwrap();
+    let (_, board) = app.api_get(&staff, &format!("/api/v1/competitions/{id}")).await;
+    assert_eq!(board["players"].as_array().unwrap().len(), 8);
+    assert_eq!(board["competition"]["status"], "running");
+    assert_eq!(board["standings_after"], 3);
+    let (status, made) =
+        app.api_send(&staff, Method::POST, &format!("/api/v1/competitions/{id}/rounds"), json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let (_, board) = app.api_get(&staff, &format!("/api/v1/competitions/{id}")).await;
+    let mut met = HashSet::new();
+    for round in board["rounds"].as_array().unwrap() {
+        for g in round["games"].as_array().unwrap() {
+            let (a, b) = (g["first_id"].as_i64().unwrap(), g["second_id"].as_i64().unwrap());
+            assert!(met.insert((a.min(b), a.max(b))), "a repeat in round {}", round["number"]);
+        }
+    }
+    assert_eq!(met.len(), 16);
+}

@@ -5,6 +5,7 @@
 //! The account names are a contract other features and checks rely on: admin, shegong, shegong2, loudongzhang,
 //! zhiyuanzhe, zhiyuanzhe2, jumin, jumin2.
 
+mod competitions;
 pub mod data;
 mod wishes;
 
@@ -227,6 +228,7 @@ pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, 
         .map(|p| (p.id, p.household_id, p.building_id))
         .collect();
     seeded.wishes = wishes::seed(&txn, cid, &wishers, staff.id, &helpers, now).await?;
+    competitions::seed(&txn, cid, people, &taken, staff.id, now).await?;
     txn.commit().await?;
     Ok(seeded)
 }
