@@ -29,6 +29,10 @@ use crate::wish;
         wish::pairs::end_json, wish::photos::list_json, wish::photos::upload_json, crate::notify::list_json, crate::notify::read_json, crate::service::list_json,
         crate::service::confirm_json, crate::event::api::create_events, crate::event::api::list_events, crate::event::api::get_event,
         crate::event::api::sign_up, crate::event::api::list_signups, crate::event::api::cancel, crate::event::api::check_in,
+        crate::competition::api::list_json, crate::competition::api::create_json, crate::competition::api::get_json,
+        crate::competition::api::players_json, crate::competition::api::register_json,
+        crate::competition::api::rounds_json, crate::competition::api::pair_json,
+        crate::competition::api::results_json, crate::competition::api::standings_json,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -36,7 +40,8 @@ use crate::wish;
         (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall; help pairs"),
         (name = "notify", description = "Notifications: the bell"),
         (name = "service", description = "Volunteer service records and hours"),
-        (name = "event", description = "Micro-projects' events: create, sign up, waitlist, cancel, check in")),
+        (name = "event", description = "Micro-projects' events: create, sign up, waitlist, cancel, check in"),
+        (name = "competition", description = "Chess & card competitions: register, pair rounds, enter results, standings")),
 )]
 pub struct ApiDoc;
 

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod competitions;
 mod event_pages;
 mod events;
 mod followup;

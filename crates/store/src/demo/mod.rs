@@ -5,6 +5,7 @@
 //! The account names are a contract other features and checks rely on: admin, shegong, shegong2, loudongzhang,
 //! zhiyuanzhe, zhiyuanzhe2, jumin, jumin2.
 
+mod competitions;
 pub mod data;
 pub mod events;
 mod wishes;
@@ -238,6 +239,7 @@ pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, 
     seeded.wishes = wishes::seed(&txn, cid, &wishers, staff.id, &helpers, now).await?;
     seeded.demo_events = events::seed(&txn, cid, people, b1, staff.id, &jumin, now).await?;
     seeded.events = seeded.demo_events.sessions;
+    competitions::seed(&txn, cid, people, &taken, staff.id, now).await?;
     txn.commit().await?;
     Ok(seeded)
 }
