@@ -183,6 +183,11 @@ pub async fn run_timed_work(state: &AppState) {
         Ok(n) => tracing::info!(sent = n, "daily summaries sent to staff"),
         Err(e) => tracing::error!(error = %e, "daily summaries failed"),
     }
+    match event::flow::mark_no_shows(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(marked = n, "sign-ups of events that are over marked as no-shows"),
+        Err(e) => tracing::error!(error = %e, "marking no-shows failed"),
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM.

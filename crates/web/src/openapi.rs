@@ -29,6 +29,7 @@ use crate::wish;
         wish::pairs::end_json, wish::photos::list_json, wish::photos::upload_json, crate::notify::list_json, crate::notify::read_json, crate::service::list_json,
         crate::service::confirm_json, crate::event::api::create_events, crate::event::api::list_events, crate::event::api::get_event,
         crate::event::api::sign_up, crate::event::api::list_signups, crate::event::api::cancel, crate::event::api::check_in,
+        crate::event::api::edit_event, crate::event::api::cancel_event, crate::event::api::attendance,
         crate::competition::api::list_json, crate::competition::api::create_json, crate::competition::api::get_json,
         crate::competition::api::players_json, crate::competition::api::register_json,
         crate::competition::api::rounds_json, crate::competition::api::pair_json,

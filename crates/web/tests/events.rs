@@ -266,17 +266,23 @@ async fn residents_sign_up_through_the_api_the_full_event_offers_its_waitlist_an
     assert_eq!((status, first["new"].as_bool()), (StatusCode::OK, Some(true)), "{first}");
     let (_, again) = app.api_send(&staff, Method::POST, &check, json!({"resident_id": elder})).await;
     assert_eq!(again["new"], false);
-    let (_, selfie) = app.api_send(&jumin2, Method::POST, &check, json!({})).await;
-    assert_eq!((selfie["new"].as_bool(), selfie["walk_in"].as_bool()), (Some(true), Some(false)));
+    // A resident checks in themselves, and only around the session: two days early is refused.
+    let (status, early) = app.api_send(&jumin2, Method::POST, &check, json!({})).await;
+    assert_eq!((status, code(&early)), (StatusCode::CONFLICT, Some("check_in_closed")));
     let (status, _) = app.api_send(&jumin2, Method::POST, &check, json!({"resident_id": elder})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "residents check in only themselves");
-    let checkins = store_checkins(&app, id).await;
-    assert_eq!((checkins.attendances, checkins.people_served), (2, 2));
 
-    // After the deadline: closed. Unknown ids: 404.
+    // After the deadline: closed.
     app.clock.advance(chrono::Duration::days(2) - chrono::Duration::hours(1));
     let (status, body) = app.api_send(&jumin, Method::POST, &path, json!({})).await;
     assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("signup_closed")));
+    // An hour before the start, jumin2 checks in with the event's QR code.
+    let (_, selfie) = app.api_send(&jumin2, Method::POST, &check, json!({})).await;
+    assert_eq!((selfie["new"].as_bool(), selfie["walk_in"].as_bool()), (Some(true), Some(false)), "{selfie}");
+    let checkins = store_checkins(&app, id).await;
+    assert_eq!((checkins.attendances, checkins.people_served), (2, 2));
+
+    // Unknown ids: 404.
     let (status, _) = app.api_get(&jumin, "/api/v1/events/999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.api_get(&jumin, "/api/v1/events/abc").await;

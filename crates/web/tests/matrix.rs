@@ -47,6 +47,9 @@ async fn every_route_answers_each_role_as_the_policy_says() {
     let own = jumin.resident_id.unwrap();
     let community = weizhili_store::grid::community_by_name(&app.db, "幸福里社区").await.unwrap().unwrap().id;
     let page = |path: &str, expect: [u16; 8]| Row { method: Method::GET, path: path.to_owned(), body: None, expect };
+    let now = weizhili_core::clock::Clock::now(app.clock.as_ref());
+    let coming = weizhili_store::event::list(&app.db, community, now, now + chrono::Duration::days(14), None, 500);
+    let class = coming.await.unwrap().into_iter().find(|e| e.title.contains("430")).unwrap().id;
     //                                       anon admin shegong shegong2 head volunteer jumin jumin2
     let rows = vec![
         page("/", [200, 200, 200, 200, 200, 200, 200, 200]),
@@ -88,6 +91,26 @@ async fn every_route_answers_each_role_as_the_policy_says() {
         page("/wall/abc/events", [404, 404, 404, 404, 404, 404, 404, 404]),
         page(&format!("/buildings/{b1}/poster"), [303, 200, 200, 404, 200, 404, 404, 404]),
         page("/buildings/999999/poster", [303, 404, 404, 404, 404, 404, 404, 404]),
+        page("/events", [303, 200, 200, 200, 200, 200, 200, 200]),
+        page("/events?view=week", [303, 200, 200, 200, 200, 200, 200, 200]),
+        page("/events/new", [303, 403, 200, 200, 403, 403, 403, 403]),
+        page(&format!("/events/{class}"), [303, 200, 200, 404, 200, 200, 200, 200]),
+        page(&format!("/events/{class}/check-in"), [303, 200, 200, 404, 200, 200, 200, 200]),
+        page(&format!("/events/{class}/edit"), [303, 200, 200, 404, 403, 403, 403, 403]),
+        page(&format!("/events/{class}/sign-in-sheet"), [303, 200, 200, 404, 404, 404, 404, 404]),
+        page(&format!("/events/{class}/sign-in-sheet.xlsx"), [303, 200, 200, 404, 404, 404, 404, 404]),
+        page("/events/999999", [303, 404, 404, 404, 404, 404, 404, 404]),
+        page(&format!("/communities/{community}/events.ics"), [200, 200, 200, 200, 200, 200, 200, 200]),
+        page("/api/v1/events", [401, 403, 200, 200, 200, 200, 200, 200]),
+        page(&format!("/api/v1/events/{class}"), [401, 200, 200, 404, 200, 200, 200, 200]),
+        page(&format!("/api/v1/events/{class}/signups"), [401, 200, 200, 404, 200, 200, 200, 200]),
+        page(&format!("/api/v1/events/{class}/attendance"), [401, 200, 200, 404, 404, 404, 404, 404]),
+        Row {
+            method: Method::POST,
+            path: format!("/api/v1/events/{class}/cancel"),
+            body: Some(json!({"whole_series": false})),
+            expect: [401, 200, 409, 404, 403, 403, 403, 403],
+        },
         Row {
             method: Method::PUT,
             path: format!("/api/v1/residents/{res1}"),

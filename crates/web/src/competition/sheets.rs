@@ -5,8 +5,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 use super::{CompetitionBoard, CompetitionRoundView, Labels, board, labels, visible};
@@ -18,14 +17,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/competitions/{id}/rounds/{number}/sheet", get(pairing_sheet))
         .route("/competitions/{id}/sheet", get(result_sheet))
-        .route("/static/sheet.css", get(css))
-}
-
-const SHEET_CSS: &str = include_str!("../../static/sheet.css");
-
-async fn css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], SHEET_CSS)
-        .into_response()
 }
 
 #[derive(Template)]

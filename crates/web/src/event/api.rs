@@ -22,7 +22,9 @@ use crate::{AppError, AppState};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/events", get(list_events).post(create_events))
-        .route("/api/v1/events/{id}", get(get_event))
+        .route("/api/v1/events/{id}", get(get_event).put(edit_event))
+        .route("/api/v1/events/{id}/cancel", post(cancel_event))
+        .route("/api/v1/events/{id}/attendance", get(attendance))
         .route("/api/v1/events/{id}/signups", get(list_signups).post(sign_up))
         .route("/api/v1/events/{id}/signups/{signup}/cancel", post(cancel))
         .route("/api/v1/events/{id}/check-in", post(check_in))
@@ -345,4 +347,130 @@ pub async fn check_in(
     let session = visible(&state, &user, &id).await?;
     let (checkin, new) = flow::check_in(&state, &user, &session, input.resident_id).await?;
     Ok(Json(CheckInResult { new, walk_in: checkin.walk_in }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct EventEditInput {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// This session's place.
+    pub place: String,
+    /// This session's start and end.
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// For the whole series: "30", or none for no limit. Not fewer than the places taken.
+    pub capacity: Option<String>,
+    pub signup_deadline: Option<DateTime<Utc>>,
+}
+
+/// Edits a session (time, place) and its series (title, description, places, deadline). Everyone signed up is
+/// told of a new time or place; more places move people up from the waitlist. `capacity_below_taken` (422).
+#[utoipa::path(put, path = "/api/v1/events/{id}", tag = "event", security(("bearer" = [])),
+    request_body = EventEditInput, responses((status = 200, body = EventView), (status = 403), (status = 404), (status = 422)))]
+pub async fn edit_event(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<EventEditInput>,
+) -> Result<Json<EventView>, AppError> {
+    let ev = visible(&state, &user, &id).await?;
+    let title = EventTitle::parse(&input.title).map_err(refusal)?;
+    let place =
+        crate::wish::actions::text(&Some(input.place), 60)?.ok_or_else(|| AppError::invalid("place_required", ""))?;
+    let description = crate::wish::actions::text(&Some(input.description), 2000)?.unwrap_or_default();
+    let capacity = Capacity::parse(input.capacity.as_deref().unwrap_or("")).map_err(refusal)?;
+    if input.ends_at <= input.starts_at {
+        return Err(refusal(EventError::BadSessionTimes));
+    }
+    let edit = store::EventEdit {
+        title: title.as_str().to_owned(),
+        description,
+        capacity: capacity.map(|c| c.get() as i32),
+        signup_deadline: input.signup_deadline,
+        place,
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+    };
+    flow::edit(&state, &user, &ev, edit).await?;
+    let ev = store::get(&state.db, ev.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(EventView::from(&ev)))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct CancelEventInput {
+    /// Cancel this and every later session of the series, not just this one.
+    #[serde(default)]
+    pub whole_series: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CancelEventResult {
+    /// How many sessions were cancelled.
+    pub cancelled: u64,
+}
+
+/// Cancels a session, or it and the rest of its series; everyone signed up is told. `event_cancelled` (409)
+/// when there was nothing left to cancel.
+#[utoipa::path(post, path = "/api/v1/events/{id}/cancel", tag = "event", security(("bearer" = [])),
+    request_body = CancelEventInput, responses((status = 200, body = CancelEventResult), (status = 403), (status = 404), (status = 409)))]
+pub async fn cancel_event(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Option<Json<CancelEventInput>>,
+) -> Result<Json<CancelEventResult>, AppError> {
+    let input = body.map(|b| b.0).unwrap_or_default();
+    let ev = visible(&state, &user, &id).await?;
+    let whole = input.whole_series && ev.series_id.is_some();
+    let cancelled = flow::cancel_event(&state, &user, &ev, whole).await?;
+    Ok(Json(CancelEventResult { cancelled }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckinView {
+    pub resident_id: i64,
+    pub name: String,
+    pub walk_in: bool,
+    pub checked_in_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendanceView {
+    /// This session's check-ins, in order.
+    pub checkins: Vec<CheckinView>,
+    /// 服务人次 over the whole series: check-ins, each person once per session.
+    pub attendances: usize,
+    /// 服务人数 over the whole series: distinct people.
+    pub people_served: usize,
+}
+
+/// A session's check-ins (the sign-in sheet's data) and the series' attendance counts; staff only, audited.
+#[utoipa::path(get, path = "/api/v1/events/{id}/attendance", tag = "event", security(("bearer" = [])),
+    responses((status = 200, body = AttendanceView), (status = 404)))]
+pub async fn attendance(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<AttendanceView>, AppError> {
+    let ev = visible(&state, &user, &id).await?;
+    if !flow::manages(&user, &ev) {
+        return Err(AppError::NotFound);
+    }
+    let rows = store::checkins(&state.db, ev.id).await?;
+    let names = grid::resident_names(&state.db, rows.iter().map(|c| c.resident_id).collect()).await?;
+    let counts =
+        weizhili_core::event::attendance_counts(store::checkins_of_series(&state.db, store::head_of(&ev)).await?);
+    let entry = user.audit("event.attendance").object("event", ev.id).community(Some(ev.community_id));
+    audit::record(&state.db, state.clock.now(), entry.detail(format!("rows={}", rows.len()))).await?;
+    let checkins = rows
+        .into_iter()
+        .map(|c| CheckinView {
+            name: names.get(&c.resident_id).cloned().unwrap_or_default(),
+            resident_id: c.resident_id,
+            walk_in: c.walk_in,
+            checked_in_at: c.checked_in_at,
+        })
+        .collect();
+    Ok(Json(AttendanceView { checkins, attendances: counts.attendances, people_served: counts.people_served }))
 }

@@ -293,3 +293,11 @@ pub async fn cancel_event(
     txn.commit().await.map_err(StoreError::from)?;
     Ok(cancelled)
 }
+
+/// Marks the no-shows (缺席) of every event and series that is over (timed work, every few minutes).
+pub async fn mark_no_shows(state: &AppState) -> Result<u64, AppError> {
+    let txn = begin_write(&state.db).await?;
+    let marked = store::mark_no_shows(&txn, state.clock.now()).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(marked)
+}

@@ -399,7 +399,8 @@ pub(crate) async fn show_page(
         .as_deref()
         .filter(|d| d.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))
         .map(|d| lang.t(&format!("event-done-{}", d.replace('_', "-"))));
-    let (mine, all): (Vec<(bool, SignupRow)>, Vec<(bool, SignupRow)>) = rows.into_iter().partition(|(own, _)| *own);
+    type Rows = Vec<(bool, SignupRow)>;
+    let (mine, all): (Rows, Rows) = rows.into_iter().partition(|(own, _)| *own);
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
     let page = ShowPage {
         day: day_label(lang, china_time(ev.starts_at).date_naive()),
