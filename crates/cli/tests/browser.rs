@@ -388,3 +388,67 @@ async fn a_wish_goes_from_a_resident_to_the_wall_in_a_real_browser() {
         .await
         .expect("the browser session");
 }
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it"]
+async fn a_grandparent_signs_a_child_up_for_the_430_class_and_staff_check_them_in_in_a_real_browser() {
+    let Browser { driver, base, _chromedriver, _app, _profile, _data } = launch().await;
+    let shots = screenshot_dir();
+    driver
+        .run_and_quit(|driver| async move {
+            // jumin finds the "430" class on the calendar and signs the grandchild up.
+            sign_in(&driver, &base, "jumin").await?;
+            driver.goto(format!("{base}/events")).await?;
+            let link = driver.find(By::XPath("//ul[@class='events']//a[contains(., '430')]")).await?;
+            link.click().await?;
+            eventually("on the session's page", || async {
+                driver.current_url().await.is_ok_and(|u| u.path().starts_with("/events/"))
+            })
+            .await;
+            let event_url = driver.current_url().await?;
+            let event_path = event_url.path().to_owned();
+            let child = driver.find(By::Css("#signup label.choice")).await?.text().await?.trim().to_owned();
+            assert!(has_chinese(&child), "a grandchild is offered: {child}");
+            driver.find(By::Id("signup-button")).await?.click().await?;
+            eventually("signed up", || async {
+                match driver.find(By::Id("event-done")).await {
+                    Ok(e) => e.text().await.is_ok_and(|t| t.contains("报名成功")),
+                    Err(_) => false,
+                }
+            })
+            .await;
+            let mine = driver.find(By::Id("my-signups")).await?.text().await?;
+            assert!(mine.contains(&child) && mine.contains("已报名"), "{mine}");
+            driver.screenshot(&shots.join("event-signed-up.png")).await?;
+
+            // shegong checks the child in from the list on a phone-sized page.
+            sign_in(&driver, &base, "shegong").await?;
+            driver.goto(format!("{base}{event_path}/check-in")).await?;
+            let row = driver.find(By::XPath(format!("//ul[@id='checkin-list']/li[h2='{child}']"))).await?;
+            row.find(By::Css("button[type=submit]")).await?.click().await?;
+            eventually("checked in", || async {
+                match driver.find(By::Id("checkin-done")).await {
+                    Ok(e) => e.text().await.is_ok_and(|t| t.contains("签到成功")),
+                    Err(_) => false,
+                }
+            })
+            .await;
+
+            // The sign-in sheet shows the child checked in, with blank rows for walk-ins.
+            driver.goto(format!("{base}{event_path}/sign-in-sheet")).await?;
+            let rows = driver.find_all(By::Css("#sheet-table tbody tr")).await?;
+            let mut checked = false;
+            for r in &rows {
+                let text = r.text().await?;
+                if text.contains(&child) {
+                    checked = text.contains('✓');
+                }
+            }
+            assert!(checked, "the sheet shows {child} checked in");
+            assert!(!driver.find_all(By::Css("#sheet-table tr.blank")).await?.is_empty(), "blank rows");
+            driver.screenshot(&shots.join("sign-in-sheet.png")).await?;
+            Ok::<(), WebDriverError>(())
+        })
+        .await
+        .expect("the browser session");
+}
