@@ -1,3 +1,7 @@
+//! Tests of `event::followup`: shifts, serving, ratings, texts and who may give feedback.
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 use super::*;
