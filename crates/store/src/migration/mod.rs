@@ -8,6 +8,7 @@ mod m20261129_000002_wishes;
 mod m20261129_000003_wish_followup;
 mod m20261129_000004_wall_indexes;
 mod m20261129_000005_events;
+mod m20261129_000007_event_followup;
 
 /// A foreign key that refuses to delete what is still referred to (migrations from 000003 on share it).
 fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_wish_followup::Migration),
             Box::new(m20261129_000004_wall_indexes::Migration),
             Box::new(m20261129_000005_events::Migration),
+            Box::new(m20261129_000007_event_followup::Migration),
         ]
     }
 }
