@@ -85,6 +85,7 @@ impl FollowupError {
                 | FollowupError::AlreadyOnShift
                 | FollowupError::AlreadyServed
                 | FollowupError::ShiftNotStarted
+                | FollowupError::NotAttended
         )
     }
 }

@@ -47,7 +47,7 @@ fn refusal(e: EventError) -> AppError {
     if CONFLICTS.contains(&code) { AppError::Conflict(code) } else { AppError::invalid(code, e.to_string()) }
 }
 
-fn store_refusal(e: StoreError) -> AppError {
+pub(crate) fn store_refusal(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(code) => AppError::Conflict(code),
         other => other.into(),
@@ -100,7 +100,7 @@ impl From<&Event> for EventView {
 }
 
 /// The event if the user belongs to its community (or is an admin), else 404.
-async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> Result<Event, AppError> {
+pub(crate) async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> Result<Event, AppError> {
     let ev = store::get(&state.db, parse_id(id)?).await?.ok_or(AppError::NotFound)?;
     if !(user.actor.is_admin() || user.community_id() == Some(ev.community_id)) {
         return Err(AppError::NotFound);
