@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod event_after;
 mod events;
 mod followup;
 mod grid;

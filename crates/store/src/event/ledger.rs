@@ -193,9 +193,8 @@ pub fn to_xlsx(ledger: &Ledger, period: &str) -> Result<Vec<u8>> {
         for (c, h) in headers.iter().enumerate() {
             sheet.write_string_with_format(1, c as u16, *h, &bold).map_err(xl)?;
         }
-        let mut r: u32 = 2;
         let total = Line { label: "合计".into(), ..ledger.total.clone() };
-        for line in rows.iter().chain(std::iter::once(&total)) {
+        for (r, line) in (2_u32..).zip(rows.iter().chain(std::iter::once(&total))) {
             let label = if line.label.is_empty() { none.to_owned() } else { line.label.clone() };
             let format = if r as usize == rows.len() + 2 { Some(&bold) } else { None };
             match format {
@@ -217,7 +216,6 @@ pub fn to_xlsx(ledger: &Ledger, period: &str) -> Result<Vec<u8>> {
                 None => sheet.write_string(r, 6, "").map_err(xl)?,
             };
             sheet.write_number(r, 7, line.ratings as f64).map_err(xl)?;
-            r += 1;
         }
         sheet.set_column_width(0, 24).map_err(xl)?;
     }

@@ -121,7 +121,10 @@ impl Story {
     }
 
     pub fn paragraphs(&self) -> Vec<&str> {
-        self.summary.as_deref().map(|s| s.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect()).unwrap_or_default()
+        self.summary
+            .as_deref()
+            .map(|s| s.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect())
+            .unwrap_or_default()
     }
 
     pub fn average(&self) -> String {
@@ -200,7 +203,12 @@ async fn save_summary(state: &AppState, user: &CurrentUser, ev: &Event, text: &s
 }
 
 /// Cleans and keeps a photo of an event.
-async fn save_photo(state: &AppState, user: &CurrentUser, ev: &Event, bytes: axum::body::Bytes) -> Result<Photo, AppError> {
+async fn save_photo(
+    state: &AppState,
+    user: &CurrentUser,
+    ev: &Event,
+    bytes: axum::body::Bytes,
+) -> Result<Photo, AppError> {
     let kept = keep(state, "event", bytes).await?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -317,7 +325,13 @@ async fn upload_page(
 }
 
 /// A photo for anyone who may see the event (the story is the community's), never in a shared cache.
-async fn serve_photo(state: &AppState, user: &CurrentUser, id: &str, photo: &str, thumb: bool) -> Result<Response, AppError> {
+async fn serve_photo(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    photo: &str,
+    thumb: bool,
+) -> Result<Response, AppError> {
     let ev = visible(state, user, id).await?;
     let p = store::photo(&state.db, ev.id, parse_id(photo)?).await?.ok_or(AppError::NotFound)?;
     let key = if thumb { &p.thumb_key } else { &p.key };

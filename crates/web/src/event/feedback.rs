@@ -126,7 +126,12 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::E
 }
 
 /// Gives or changes the user's feedback. Returns it and whether it is new.
-async fn give(state: &AppState, user: &CurrentUser, ev: &Event, input: &FeedbackInput) -> Result<(Feedback, bool), AppError> {
+async fn give(
+    state: &AppState,
+    user: &CurrentUser,
+    ev: &Event,
+    input: &FeedbackInput,
+) -> Result<(Feedback, bool), AppError> {
     let g = check_giver(state, user, ev).await?.map_err(followup_refusal)?;
     let rating = Rating::parse(&input.rating).map_err(followup_refusal)?;
     let comment = parse_comment(&input.comment).map_err(followup_refusal)?;
@@ -226,10 +231,13 @@ async fn render_page(
 
 async fn with_names(state: &AppState, rows: Vec<Feedback>) -> Result<Vec<FeedbackView>, AppError> {
     let names = grid::resident_names(&state.db, rows.iter().map(|f| f.resident_id).collect()).await?;
-    Ok(rows.into_iter().map(|f| {
-        let name = names.get(&f.resident_id).cloned();
-        view(f, name)
-    }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|f| {
+            let name = names.get(&f.resident_id).cloned();
+            view(f, name)
+        })
+        .collect())
 }
 
 async fn page(

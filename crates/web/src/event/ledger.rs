@@ -198,11 +198,8 @@ async fn page(
         Ok(period) => {
             let (from, to) = period.bounds();
             let ledger = store::ledger(&state.db, cid, from, to).await?;
-            let query = serde_urlencoded::to_string([
-                ("from", period.from.to_string()),
-                ("to", period.to.to_string()),
-            ])
-            .unwrap_or_default();
+            let query = serde_urlencoded::to_string([("from", period.from.to_string()), ("to", period.to.to_string())])
+                .unwrap_or_default();
             Ok(render(&LedgerPage {
                 from: period.from.to_string(),
                 to: period.to.to_string(),

@@ -284,8 +284,8 @@ impl ShiftForm {
 
     fn parse(&self) -> Result<Shift, AppError> {
         let role = RoleName::parse(&self.role).map_err(followup_refusal)?;
-        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("bad_date", ""))?;
+        let date =
+            NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d").map_err(|_| AppError::invalid("bad_date", ""))?;
         let time = |t: &str| {
             NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| followup_refusal(FollowupError::BadShiftTimes))
         };
@@ -297,8 +297,7 @@ impl ShiftForm {
                 .map(|d| d.with_timezone(&Utc))
                 .ok_or_else(|| followup_refusal(FollowupError::BadShiftTimes))
         };
-        let places: u32 =
-            self.places.trim().parse().map_err(|_| followup_refusal(FollowupError::BadShiftPlaces))?;
+        let places: u32 = self.places.trim().parse().map_err(|_| followup_refusal(FollowupError::BadShiftPlaces))?;
         Shift::new(role, at(time(&self.start)?)?, at(time(&self.end)?)?, places).map_err(followup_refusal)
     }
 }
@@ -329,8 +328,7 @@ async fn render_page(
     error: Option<(StatusCode, String)>,
 ) -> Result<Response, AppError> {
     let (ev, s) = standing(state, user, id).await?;
-    let candidates =
-        if s.manage { store::volunteers_of(&state.db, ev.community_id).await? } else { Vec::new() };
+    let candidates = if s.manage { store::volunteers_of(&state.db, ev.community_id).await? } else { Vec::new() };
     let code = error.as_ref().map(|e| e.0).unwrap_or(StatusCode::OK);
     let mut response = render(&VolunteersPage {
         when: super::after::when(&ev),
@@ -471,7 +469,8 @@ pub async fn add_shift_json(
     let role = RoleName::parse(&input.role).map_err(followup_refusal)?;
     let shift = Shift::new(role, input.starts_at, input.ends_at, input.places).map_err(followup_refusal)?;
     let made = add_shift(&state, &user, &ev, shift).await?;
-    let view = shifts(&state, &ev, user.user.id).await?.into_iter().find(|v| v.id == made.id).ok_or(AppError::NotFound)?;
+    let view =
+        shifts(&state, &ev, user.user.id).await?.into_iter().find(|v| v.id == made.id).ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
