@@ -81,15 +81,18 @@ pub async fn demo(
         let hash = tokio::task::spawn_blocking(|| password_auth::generate_hash(demo::DEMO_PASSWORD)).await?;
         let seeded = demo::seed(&db, &hash, clock.this_year(), clock.now()).await?;
         println!(
-            "已生成 {} 个社区、{} 户、{} 位居民、{} 个微心愿 / {} communities, {} households, {} residents, {} wishes",
+            "已生成 {} 个社区、{} 户、{} 位居民、{} 个微心愿、{} 场活动 / {} communities, {} households, {} residents, \
+             {} wishes, {} event sessions",
             seeded.communities,
             seeded.households,
             seeded.residents,
             seeded.wishes,
+            seeded.events,
             seeded.communities,
             seeded.households,
             seeded.residents,
-            seeded.wishes
+            seeded.wishes,
+            seeded.events
         );
     }
     println!("\n演示账号（密码都是 {}） / demo accounts (password {}):", demo::DEMO_PASSWORD, demo::DEMO_PASSWORD);

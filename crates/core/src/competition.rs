@@ -8,9 +8,14 @@
 //! A competitor is an opaque [`EntrantId`]: a resident for 中国象棋 and 围棋, a team of two partners for 掼蛋
 //! (the store keeps who is in the team). Every table seats two entrants, the *first* (who moves first: 红方 in
 //! 中国象棋, 黑方 in 围棋; for 掼蛋 simply the side listed first) and the *second*; a table without a second is a
-//! bye. 麻将 seats four at a table, which these pairings cannot express: [`check_format`] refuses it, and a
-//! mahjong event is run as sign-up plus points entered by hand (seating tables of four and adding up table
-//! points is left out for now).
+//! bye. 麻将 seats four at a table, which these pairings cannot express: [`check_format`] refuses it, so a
+//! mahjong competition takes registrations (the list of players, printable) and its tables are seated by hand
+//! (seating tables of four and adding up placement points is left out for now). A 掼蛋 entry names both
+//! partners ([`check_partner`]).
+//!
+//! # Lifecycle
+//! [`Status`]: registration until the first round is paired, then running, finished when every planned round
+//! has every result; [`may_pair_next`] says when the next round may be paired (see `lifecycle.rs`).
 //!
 //! The order of the entrant list is the *seed* order (registration order or rating, the caller's choice): seed 1
 //! first. Seeds place entrants in round 1, break the pairing order inside a score group, and order the list of
@@ -68,10 +73,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::grid::normalize_text;
 
+mod lifecycle;
 mod pairing;
 mod score;
 mod standings;
 
+pub use lifecycle::{
+    CompetitionTitle, MAX_ROUNDS, Status, StatusAction, check_partner, may_pair_next, parse_rounds, rounds_possible,
+};
 pub use pairing::{SEARCH_BUDGET, max_swiss_rounds, round_robin, swiss_round};
 pub use score::{Outcome, Score, Scoring};
 pub use standings::{Standing, standings};
@@ -122,6 +131,30 @@ pub enum CompetitionError {
     /// Not a whole or half number of points from 0 to 1000; carries the input as given.
     #[error("分值要是 0 到 1000 之间的整数或半分（{0}）")]
     BadScore(String),
+    /// Registration closes when the first round is paired.
+    #[error("比赛已经开始排对阵，不能再报名了")]
+    Started,
+    /// Every round is paired and every result is in.
+    #[error("比赛已经结束了")]
+    Finished,
+    /// No round is paired yet, so there is no result to enter.
+    #[error("比赛还没有开始，还没有对阵")]
+    NotStarted,
+    /// Every planned round is paired already; carries how many.
+    #[error("计划的 {0} 轮已经全部排好了")]
+    AllRoundsPaired(u32),
+    /// Not a number of rounds from 1 to [`MAX_ROUNDS`]; carries the input as given.
+    #[error("轮数要是 1 到 30 之间的整数（{0}）")]
+    BadRounds(String),
+    /// The title is empty, too long or has control characters.
+    #[error("比赛名称要有 2 到 60 个字")]
+    BadTitle,
+    /// A team game (掼蛋) was entered without the partner.
+    #[error("{}是两人一队，请同时填写搭档", .0.zh())]
+    PartnerRequired(Game),
+    /// A partner was given for a game played alone.
+    #[error("{}是一人一方，不需要搭档", .0.zh())]
+    PartnerNotAllowed(Game),
 }
 
 impl CompetitionError {
@@ -132,7 +165,7 @@ impl CompetitionError {
             CompetitionError::DuplicateEntrant(_) => "competition_duplicate_entrant",
             CompetitionError::UnknownEntrant(_) => "competition_unknown_entrant",
             CompetitionError::EntrantTwiceInRound { .. } => "competition_entrant_twice_in_round",
-            CompetitionError::RoundNotFinished(_) => "competition_round_not_finished",
+            CompetitionError::RoundNotFinished(_) => "round_incomplete",
             CompetitionError::RoundOutOfOrder(_) => "competition_round_out_of_order",
             CompetitionError::BadOutcome { .. } => "competition_bad_outcome",
             CompetitionError::UnknownTable { .. } => "competition_unknown_table",
@@ -142,6 +175,14 @@ impl CompetitionError {
             CompetitionError::BadFormat(_) => "bad_competition_format",
             CompetitionError::BadOutcomeCode(_) => "bad_competition_outcome",
             CompetitionError::BadScore(_) => "bad_competition_score",
+            CompetitionError::Started => "competition_started",
+            CompetitionError::Finished => "competition_finished",
+            CompetitionError::NotStarted => "competition_not_started",
+            CompetitionError::AllRoundsPaired(_) => "all_rounds_paired",
+            CompetitionError::BadRounds(_) => "bad_competition_rounds",
+            CompetitionError::BadTitle => "bad_competition_title",
+            CompetitionError::PartnerRequired(_) => "partner_required",
+            CompetitionError::PartnerNotAllowed(_) => "partner_not_allowed",
         }
     }
 }
@@ -162,7 +203,7 @@ pub enum Game {
     /// 中国象棋: one player a side, 红方 moves first.
     Xiangqi,
     /// 围棋: one player a side, 黑方 moves first.
-    Weiqi,
+    Go,
     /// 扑克/掼蛋: two partners a side; the entrant is the team.
     Guandan,
     /// 麻将: four at a table; not paired by this module (see [`check_format`]).
@@ -170,12 +211,12 @@ pub enum Game {
 }
 
 impl Game {
-    pub const ALL: [Game; 4] = [Game::Xiangqi, Game::Weiqi, Game::Guandan, Game::Mahjong];
+    pub const ALL: [Game; 4] = [Game::Xiangqi, Game::Go, Game::Guandan, Game::Mahjong];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Game::Xiangqi => "xiangqi",
-            Game::Weiqi => "weiqi",
+            Game::Go => "go",
             Game::Guandan => "guandan",
             Game::Mahjong => "mahjong",
         }
@@ -190,7 +231,7 @@ impl Game {
     pub fn zh(self) -> &'static str {
         match self {
             Game::Xiangqi => "中国象棋",
-            Game::Weiqi => "围棋",
+            Game::Go => "围棋",
             Game::Guandan => "扑克/掼蛋",
             Game::Mahjong => "麻将",
         }
@@ -200,7 +241,7 @@ impl Game {
     pub fn seats(self) -> u32 {
         match self {
             Game::Mahjong => 4,
-            Game::Xiangqi | Game::Weiqi | Game::Guandan => 2,
+            Game::Xiangqi | Game::Go | Game::Guandan => 2,
         }
     }
 
@@ -208,7 +249,7 @@ impl Game {
     pub fn sides_zh(self) -> (&'static str, &'static str) {
         match self {
             Game::Xiangqi => ("红方", "黑方"),
-            Game::Weiqi => ("黑方", "白方"),
+            Game::Go => ("黑方", "白方"),
             Game::Guandan | Game::Mahjong => ("甲方", "乙方"),
         }
     }

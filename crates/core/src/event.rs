@@ -431,7 +431,8 @@ pub struct SignupTerms {
     pub capacity: Option<Capacity>,
     /// The sign-up deadline (报名截止); `None`: open until the start.
     pub deadline: Option<DateTime<Utc>>,
-    /// When the (first session of the) event starts.
+    /// When the event starts; for a series, when its last session starts (a child may join a term's class
+    /// mid-term).
     pub starts_at: DateTime<Utc>,
 }
 

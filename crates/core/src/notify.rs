@@ -29,6 +29,12 @@ pub enum Kind {
     StaffClaimLapsing,
     /// To staff, once a day: what waits for them.
     DailySummary,
+    /// To a waitlisted household: a place came free and is theirs.
+    EventPromoted,
+    /// To the households signed up: the event's time or place changed.
+    EventChanged,
+    /// To the households signed up: the event is cancelled.
+    EventCancelled,
 }
 
 impl Kind {
@@ -45,10 +51,13 @@ impl Kind {
             Kind::WishSubmitted => "wish_submitted",
             Kind::StaffClaimLapsing => "staff_claim_lapsing",
             Kind::DailySummary => "daily_summary",
+            Kind::EventPromoted => "event_promoted",
+            Kind::EventChanged => "event_changed",
+            Kind::EventCancelled => "event_cancelled",
         }
     }
 
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 14] = [
         Kind::WishPublished,
         Kind::WishRejected,
         Kind::WishClaimed,
@@ -60,6 +69,9 @@ impl Kind {
         Kind::WishSubmitted,
         Kind::StaffClaimLapsing,
         Kind::DailySummary,
+        Kind::EventPromoted,
+        Kind::EventChanged,
+        Kind::EventCancelled,
     ];
 }
 

@@ -14,6 +14,13 @@ pub mod ledger;
 use crate::entity::{event, event_signup, project};
 use crate::{Result, StoreError};
 
+mod changes;
+mod sheet;
+pub use changes::{
+    EventEdit, cancel_event, checked_in, checkins, last_start, mark_no_shows, signed_up_households, update,
+};
+pub use sheet::{SignInSheet, sign_in_sheet_xlsx};
+
 pub use crate::entity::event::Model as Event;
 pub use crate::entity::event_signup::Model as Signup;
 pub use crate::entity::project::Model as Project;
@@ -126,7 +133,10 @@ pub async fn list(
         .filter(event::Column::StartsAt.gte(from))
         .filter(event::Column::StartsAt.lt(to));
     if let Some(b) = building_id {
-        query = query.filter(event::Column::BuildingId.eq(b));
+        // A building's calendar: its own events and the whole community's.
+        query = query.filter(
+            sea_orm::Condition::any().add(event::Column::BuildingId.eq(b)).add(event::Column::BuildingId.is_null()),
+        );
     }
     Ok(query
         .order_by_asc(event::Column::StartsAt)
@@ -246,18 +256,30 @@ pub async fn cancel(
     let ev = get(db, ev.id).await?.ok_or(StoreError::NotFound)?;
     let line: Vec<i64> = waitlist(db, ev.id).await?.into_iter().map(|s| s.id).collect();
     let chosen = promote(&ev, &line);
+    self::promote(db, ev.id, &chosen, now).await
+}
+
+/// Moves the waitlisted sign-ups `chosen` of event `event_id` up to places, inside the caller's write
+/// transaction (after a cancellation or a raise of capacity). Returns them, to tell them.
+pub async fn promote(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    chosen: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<Signup>> {
     if chosen.is_empty() {
         return Ok(vec![]);
     }
-    event_signup::Entity::update_many()
+    let done = event_signup::Entity::update_many()
         .col_expr(event_signup::Column::Status, Expr::value("registered"))
         .col_expr(event_signup::Column::UpdatedAt, Expr::value(now))
-        .filter(event_signup::Column::Id.is_in(chosen.clone()))
+        .filter(event_signup::Column::Id.is_in(chosen.iter().copied()))
+        .filter(event_signup::Column::EventId.eq(event_id))
         .filter(event_signup::Column::Status.eq("waitlisted"))
         .exec(db)
         .await?;
-    bump(db, ev.id, chosen.len() as i32).await?;
-    Ok(event_signup::Entity::find().filter(event_signup::Column::Id.is_in(chosen)).all(db).await?)
+    bump(db, event_id, done.rows_affected as i32).await?;
+    Ok(event_signup::Entity::find().filter(event_signup::Column::Id.is_in(chosen.iter().copied())).all(db).await?)
 }
 
 /// The sign-ups of an event, in order (places first, then the waitlist), cancelled ones left out.
@@ -376,6 +398,19 @@ pub async fn sessions_of(db: &impl ConnectionTrait, head_id: i64) -> Result<Vec<
     Ok(event::Entity::find()
         .filter(sea_orm::Condition::any().add(event::Column::Id.eq(head_id)).add(event::Column::SeriesId.eq(head_id)))
         .order_by_asc(event::Column::StartsAt)
+        .all(db)
+        .await?)
+}
+
+pub async fn project(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>> {
+    Ok(project::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A community's projects, newest first (for the event form's choice).
+pub async fn projects(db: &impl ConnectionTrait, community_id: i64) -> Result<Vec<Project>> {
+    Ok(project::Entity::find()
+        .filter(project::Column::CommunityId.eq(community_id))
+        .order_by_desc(project::Column::Id)
         .all(db)
         .await?)
 }

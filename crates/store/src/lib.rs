@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod competition;
 pub mod demo;
 pub mod entity;
 pub mod event;

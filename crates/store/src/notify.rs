@@ -17,6 +17,8 @@ pub struct Notice {
     pub community_id: Option<i64>,
     pub kind: Kind,
     pub wish_id: Option<i64>,
+    /// The event it is about (a session), if any.
+    pub event_id: Option<i64>,
     pub title: String,
     pub detail: Option<String>,
 }
@@ -34,6 +36,7 @@ pub async fn send(db: &impl ConnectionTrait, users: &[i64], notice: &Notice, now
         community_id: Set(notice.community_id),
         kind: Set(notice.kind.as_str().to_owned()),
         wish_id: Set(notice.wish_id),
+        event_id: Set(notice.event_id),
         title: Set(notice.title.chars().take(80).collect()),
         detail: Set(notice.detail.clone()),
         created_at: Set(now),
@@ -107,14 +110,17 @@ pub async fn sent_about(db: &impl ConnectionTrait, user_id: i64, kind: Kind, wis
         .is_some())
 }
 
-/// Tells every active account of a household (its residents' logins) about `notice`, in one statement
-/// (`INSERT … SELECT`): the claim path is hot.
-pub async fn send_household(
+/// Tells every active account of the households (their residents' logins) about `notice`, in one statement
+/// (`INSERT … SELECT`): the claim path is hot, and an event's sign-ups span many households.
+pub async fn send_households(
     db: &impl ConnectionTrait,
-    household_id: i64,
+    households: &[i64],
     notice: &Notice,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    if households.is_empty() {
+        return Ok(());
+    }
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     use weizhili_core::access::Role;
 
@@ -126,6 +132,7 @@ pub async fn send_household(
         .expr(Expr::val(notice.community_id))
         .expr(Expr::val(notice.kind.as_str()))
         .expr(Expr::val(notice.wish_id))
+        .expr(Expr::val(notice.event_id))
         .expr(Expr::val(title))
         .expr(Expr::val(notice.detail.clone()))
         .expr(Expr::val(now))
@@ -135,7 +142,7 @@ pub async fn send_household(
             Expr::col((user::Entity, user::Column::Id)).equals((role_grant::Entity, role_grant::Column::UserId)),
         )
         .and_where(Expr::col((role_grant::Entity, role_grant::Column::Role)).eq(Role::Resident.as_str()))
-        .and_where(Expr::col((role_grant::Entity, role_grant::Column::ScopeId)).eq(household_id))
+        .and_where(Expr::col((role_grant::Entity, role_grant::Column::ScopeId)).is_in(households.iter().copied()))
         .and_where(Expr::col((user::Entity, user::Column::Status)).eq("active"))
         .to_owned();
     let insert = Query::insert()
@@ -145,6 +152,7 @@ pub async fn send_household(
             notification::Column::CommunityId,
             notification::Column::Kind,
             notification::Column::WishId,
+            notification::Column::EventId,
             notification::Column::Title,
             notification::Column::Detail,
             notification::Column::CreatedAt,

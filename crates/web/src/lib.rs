@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod competition;
 pub mod error;
 pub mod event;
 pub mod grid;
@@ -127,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .merge(wish::routes())
         .merge(notify::routes())
         .merge(event::routes())
+        .merge(competition::routes())
         .merge(service::routes())
         .merge(openapi::routes())
         .merge(ops::routes())

@@ -35,9 +35,12 @@ pub fn routes() -> Router<AppState> {
 pub struct NotificationView {
     pub id: i64,
     /// wish_published, wish_rejected, wish_claimed, wish_fulfilled, claim_revoked, claim_lapsing, claim_lapsed,
-    /// wish_offered, wish_submitted, staff_claim_lapsing, daily_summary.
+    /// wish_offered, wish_submitted, staff_claim_lapsing, daily_summary, event_promoted, event_changed,
+    /// event_cancelled.
     pub kind: String,
     pub wish_id: Option<i64>,
+    /// The event (session) it is about.
+    pub event_id: Option<i64>,
     pub title: String,
     pub detail: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -50,6 +53,7 @@ impl From<Notification> for NotificationView {
             id: n.id,
             kind: n.kind,
             wish_id: n.wish_id,
+            event_id: n.event_id,
             title: n.title,
             detail: n.detail,
             created_at: n.created_at,
@@ -131,6 +135,7 @@ async fn open(State(state): State<AppState>, user: CurrentUser, Path(id): Path<S
     store::mark_read(&state.db, user.user.id, Some(n.id), state.clock.now()).await?;
     let to = match (n.wish_id, n.kind.as_str()) {
         (Some(w), _) => format!("/wishes/{w}"),
+        (None, _) if let Some(e) = n.event_id => format!("/events/{e}"),
         (None, "daily_summary") => "/wishes?view=all&status=submitted".to_owned(),
         _ => "/notifications".to_owned(),
     };
@@ -249,6 +254,7 @@ pub async fn daily_summaries(state: &AppState) -> Result<usize, AppError> {
             community_id: Some(community_id),
             kind: Kind::DailySummary,
             wish_id: None,
+            event_id: None,
             title: local.format("%Y-%m-%d").to_string(),
             // Counts as data; the page words them in the reader's language.
             detail: Some(format!("{submitted}/{lapsing}")),

@@ -34,6 +34,10 @@ use crate::wish;
         crate::event::after::summary_json, crate::event::after::put_summary_json, crate::event::after::photos_json,
         crate::event::after::upload_json, crate::event::after::story_json,
         crate::event::feedback::list_json, crate::event::feedback::give_json, crate::event::ledger::ledger_json,
+        crate::competition::api::list_json, crate::competition::api::create_json, crate::competition::api::get_json,
+        crate::competition::api::players_json, crate::competition::api::register_json,
+        crate::competition::api::rounds_json, crate::competition::api::pair_json,
+        crate::competition::api::results_json, crate::competition::api::standings_json,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -41,7 +45,8 @@ use crate::wish;
         (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall; help pairs"),
         (name = "notify", description = "Notifications: the bell"),
         (name = "service", description = "Volunteer service records and hours"),
-        (name = "event", description = "Micro-projects' events: create, sign up, waitlist, cancel, check in; volunteers, summary, photos, feedback, the story, the events ledger")),
+        (name = "event", description = "Micro-projects' events: create, sign up, waitlist, cancel, check in; volunteers, summary, photos, feedback, the story, the events ledger"),
+        (name = "competition", description = "Chess & card competitions: register, pair rounds, enter results, standings")),
 )]
 pub struct ApiDoc;
 

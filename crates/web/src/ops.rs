@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/screen.js", get(|| asset("text/javascript; charset=utf-8", SCREEN_JS)))
         .route("/static/screen.css", get(|| asset("text/css; charset=utf-8", SCREEN_CSS)))
         .route("/static/poster.css", get(|| asset("text/css; charset=utf-8", POSTER_CSS)))
+        .route("/static/sheet.css", get(|| asset("text/css; charset=utf-8", SHEET_CSS)))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
@@ -124,6 +125,7 @@ async fn js() -> Response {
 const SCREEN_JS: &str = include_str!("../static/screen.js");
 const SCREEN_CSS: &str = include_str!("../static/screen.css");
 const POSTER_CSS: &str = include_str!("../static/poster.css");
+const SHEET_CSS: &str = include_str!("../static/sheet.css");
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

@@ -111,6 +111,8 @@ fn nav_for(u: &CurrentUser) -> Vec<NavItem> {
     let home = u.community_id().map(Place::community);
     if u.actor.is_admin() || u.actor.grants.iter().any(|g| g.community_id.is_some()) {
         nav.push(NavItem { href: "/wishes", key: "nav-wishes" });
+        nav.push(NavItem { href: "/events", key: "nav-events" });
+        nav.push(NavItem { href: "/competitions", key: "nav-competitions" });
     }
     let can_here = |action| u.actor.is_admin() || home.as_ref().is_some_and(|p| u.can(action, p));
     // The roster belongs to one community: platform admins, who have none, do not import.

@@ -7,7 +7,9 @@
 mod helpers;
 
 mod auth;
+mod competitions;
 mod event_after;
+mod event_pages;
 mod events;
 mod followup;
 mod grid;

@@ -76,7 +76,7 @@ fn codes_round_trip_and_unknown_codes_are_refused() {
     assert_eq!(Outcome::parse("1-0").unwrap_err().code(), "bad_competition_outcome");
     assert_eq!(Game::Guandan.zh(), "扑克/掼蛋");
     assert_eq!(Game::Xiangqi.sides_zh(), ("红方", "黑方"));
-    assert_eq!(Game::Weiqi.sides_zh(), ("黑方", "白方"));
+    assert_eq!(Game::Go.sides_zh(), ("黑方", "白方"));
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! The account names are a contract other features and checks rely on: admin, shegong, shegong2, loudongzhang,
 //! zhiyuanzhe, zhiyuanzhe2, jumin, jumin2.
 
+mod competitions;
 pub mod data;
+pub mod events;
 mod wishes;
 
 use chrono::{DateTime, Utc};
@@ -46,6 +48,10 @@ pub struct Seeded {
     pub households: usize,
     pub residents: usize,
     pub wishes: usize,
+    /// Event sessions.
+    pub events: usize,
+    /// What the event demo made, for the demos that build on it.
+    pub demo_events: events::DemoEvents,
 }
 
 /// The day (Beijing time) an instant falls on.
@@ -177,7 +183,11 @@ pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, 
     let volunteer = pick("2栋", &|p| (30..=65).contains(&p.age) && p.tags.contains(&"party_member"))
         .or_else(|| pick("3栋", &|p| (30..=65).contains(&p.age) && p.tags.contains(&"party_member")));
     let volunteer2 = pick("3栋", &|p| (20..=60).contains(&p.age) && !p.tags.contains(&"party_member"));
-    let resident = pick("1栋", &|p| (62..=85).contains(&p.age));
+    // `jumin` is a grandparent who looks after a grandchild of primary-school age (the "430" class is theirs).
+    let school_child =
+        |p: &Stored| people.iter().any(|q| q.household_id == p.household_id && (6..=12).contains(&q.age));
+    let resident = pick("1栋", &|p| (55..=85).contains(&p.age) && school_child(p));
+    let jumin: Vec<i64> = resident.iter().map(|(_, household, _)| *household).collect();
     let resident2 = pick("5栋", &|p| (30..=75).contains(&p.age));
     let b1 = buildings.get("1栋").copied();
     let b2 = buildings.get("2栋").copied();
@@ -227,6 +237,9 @@ pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, 
         .map(|p| (p.id, p.household_id, p.building_id))
         .collect();
     seeded.wishes = wishes::seed(&txn, cid, &wishers, staff.id, &helpers, now).await?;
+    seeded.demo_events = events::seed(&txn, cid, people, b1, staff.id, &jumin, now).await?;
+    seeded.events = seeded.demo_events.sessions;
+    competitions::seed(&txn, cid, people, &taken, staff.id, now).await?;
     txn.commit().await?;
     Ok(seeded)
 }

@@ -217,6 +217,7 @@ async fn help_pair(
         community_id: Some(community_id),
         kind: weizhili_core::notify::Kind::WishOffered,
         wish_id: Some(w.id),
+        event_id: None,
         title: w.title.clone(),
         detail: None,
     };

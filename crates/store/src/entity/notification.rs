@@ -13,6 +13,7 @@ pub struct Model {
     /// What happened: `wish_published`, `wish_claimed`, `claim_lapsing`, `daily_summary`, … (a locale key).
     pub kind: String,
     pub wish_id: Option<i64>,
+    pub event_id: Option<i64>,
     /// The wish's title (or the summary's date) when it happened.
     pub title: String,
     /// A reason or a count, shown under the title.

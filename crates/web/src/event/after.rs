@@ -20,7 +20,7 @@ use weizhili_store::event::followup::{self as store, NewPhoto, Photo};
 use weizhili_store::event::{Event, head_of};
 use weizhili_store::{StoreError, account, audit, begin_write};
 
-use super::api::visible;
+use super::flow::visible;
 use crate::auth::CurrentUser;
 use crate::grid::pages::parse_id;
 use crate::page::{PageCtx, render};

@@ -11,16 +11,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use weizhili_core::access::{Action, Place};
-use weizhili_core::event::{
-    Attendee, Audience, Capacity, EventError, EventTitle, Places, Recurrence, SignedUpBy, Signer, SignupTerms,
-    WhenFull, decide_signup, eligible, may_sign_up_for, promote,
-};
-use weizhili_core::grid::BirthYear;
-use weizhili_store::event::{self as store, Event, NewEvent, NewSignup};
+use weizhili_core::event::{Audience, Capacity, EventError, EventTitle, Recurrence};
+use weizhili_store::event::{self as store, Event, NewEvent};
 use weizhili_store::{StoreError, audit, begin_write, grid};
 
+use super::flow::{self, refusal, visible};
 use crate::auth::CurrentUser;
-use crate::grid::pages::parse_id;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -30,28 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/signups", get(list_signups).post(sign_up))
         .route("/api/v1/events/{id}/signups/{signup}/cancel", post(cancel))
         .route("/api/v1/events/{id}/check-in", post(check_in))
-}
-
-fn refusal(e: EventError) -> AppError {
-    // The state of the event or the sign-up stands in the way (409); otherwise the input is wrong (422).
-    const CONFLICTS: [&str; 7] = [
-        "event_full",
-        "signup_closed",
-        "already_signed_up",
-        "signup_cancelled",
-        "signup_not_waitlisted",
-        "signup_not_registered",
-        "signup_settled",
-    ];
-    let code = e.code();
-    if CONFLICTS.contains(&code) { AppError::Conflict(code) } else { AppError::invalid(code, e.to_string()) }
-}
-
-pub(crate) fn store_refusal(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict(code) => AppError::Conflict(code),
-        other => other.into(),
-    }
 }
 
 /// An event (or one session of a series) as the API gives it.
@@ -99,20 +73,6 @@ impl From<&Event> for EventView {
     }
 }
 
-/// The event if the user belongs to its community (or is an admin), else 404.
-pub(crate) async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> Result<Event, AppError> {
-    let ev = store::get(&state.db, parse_id(id)?).await?.ok_or(AppError::NotFound)?;
-    if !(user.actor.is_admin() || user.community_id() == Some(ev.community_id)) {
-        return Err(AppError::NotFound);
-    }
-    Ok(ev)
-}
-
-fn audience_of(e: &Event) -> Audience {
-    let age = |v: Option<i32>| v.and_then(|a| u8::try_from(a).ok());
-    Audience::from_parts(&e.audience, age(e.min_age), age(e.max_age)).unwrap_or(Audience::Everyone)
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct AudienceInput {
     /// everyone, children, adults, elderly.
@@ -139,7 +99,12 @@ pub struct EventInput {
     pub capacity: Option<String>,
     pub audience: Option<AudienceInput>,
     pub signup_deadline: Option<DateTime<Utc>>,
+    /// The project (微项目) it belongs to.
     pub project_id: Option<i64>,
+    /// Or a new project to group it in, by its title.
+    #[serde(default)]
+    pub new_project: Option<String>,
+    /// Only for this building's residents' calendar (it still shows on the community's).
     pub building_id: Option<i64>,
 }
 
@@ -151,6 +116,12 @@ pub async fn create_events(
     user: CurrentUser,
     Json(input): Json<EventInput>,
 ) -> Result<(StatusCode, Json<Vec<EventView>>), AppError> {
+    let made = create(&state, &user, input).await?;
+    Ok((StatusCode::CREATED, Json(made.iter().map(EventView::from).collect())))
+}
+
+/// Creates the event (or the series' sessions) `input` describes: the form's way in as well as the API's.
+pub(super) async fn create(state: &AppState, user: &CurrentUser, input: EventInput) -> Result<Vec<Event>, AppError> {
     let cid = user.community_id().ok_or(AppError::Forbidden)?;
     user.require(Action::ManageEvents, &Place::community(cid))?;
     let title = EventTitle::parse(&input.title).map_err(refusal)?;
@@ -173,11 +144,15 @@ pub async fn create_events(
             return Err(AppError::NotFound);
         }
     }
+    if let Some(p) = input.project_id {
+        store::project(&state.db, p).await?.filter(|p| p.community_id == cid).ok_or(AppError::NotFound)?;
+    }
+    let new_project = crate::wish::actions::text(&input.new_project, 60)?;
     let (min_age, max_age) = match audience {
         Audience::Children(range) => (Some(i32::from(range.min_age())), Some(i32::from(range.max_age()))),
         _ => (None, None),
     };
-    let new = NewEvent {
+    let mut new = NewEvent {
         community_id: cid,
         project_id: input.project_id,
         building_id: input.building_id,
@@ -193,12 +168,16 @@ pub async fn create_events(
     };
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
+    if let Some(title) = new_project {
+        let project = store::create_project(&txn, cid, title, String::new(), Some(user.user.id), now).await?;
+        new.project_id = Some(project.id);
+    }
     let made = store::create(&txn, &new, &sessions, now).await?;
     let head = made.first().map(|e| e.id).unwrap_or_default();
     let entry = user.audit("event.create").object("event", head).community(Some(cid));
     audit::record(&txn, now, entry.detail(format!("sessions={}", made.len()))).await?;
     txn.commit().await.map_err(StoreError::from)?;
-    Ok((StatusCode::CREATED, Json(made.iter().map(EventView::from).collect())))
+    Ok(made)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -273,55 +252,7 @@ pub async fn sign_up(
 ) -> Result<(StatusCode, Json<SignupView>), AppError> {
     let input = body.map(|b| b.0).unwrap_or_default();
     let session = visible(&state, &user, &id).await?;
-    let head = store::get(&state.db, store::head_of(&session)).await?.ok_or(AppError::NotFound)?;
-    let staff = user.can(Action::ManageEvents, &Place::community(head.community_id));
-    let own = match user.user.resident_id {
-        Some(r) => grid::resident(&state.db, r).await?.map(|row| row.resident),
-        None => None,
-    };
-    let resident_id = input.resident_id.or(own.as_ref().map(|r| r.id)).ok_or(AppError::Forbidden)?;
-    let person = grid::resident(&state.db, resident_id).await?.ok_or(AppError::NotFound)?.resident;
-    let household = grid::household(&state.db, person.household_id).await?.ok_or(AppError::NotFound)?;
-    if household.community_id != head.community_id {
-        return Err(AppError::NotFound);
-    }
-    if !staff && !user.can(Action::SignUpForEvent, &crate::grid::household_place(&household)) {
-        return Err(AppError::Forbidden);
-    }
-    let on = weizhili_core::clock::china_time(head.starts_at).date_naive();
-    let signer =
-        Signer { resident_id: own.as_ref().map(|r| r.id), household_id: own.map(|r| r.household_id), proxy: staff };
-    let this_year = state.clock.this_year();
-    let attendee = Attendee {
-        resident_id: person.id,
-        household_id: Some(person.household_id),
-        birth_year: person.birth_year.and_then(|y| BirthYear::new(y, this_year).ok()),
-    };
-    let as_whom = may_sign_up_for(&signer, &attendee, on).map_err(refusal)?;
-    eligible(audience_of(&head), attendee.birth_year, on).map_err(refusal)?;
-    let now = state.clock.now();
-    let when_full = if input.waitlist { WhenFull::Waitlist } else { WhenFull::Refuse };
-    let decide = |ev: &Event, already: bool, waiting: u32| {
-        let terms = SignupTerms {
-            capacity: ev.capacity.and_then(|c| u32::try_from(c).ok()).and_then(|c| Capacity::new(c).ok()),
-            deadline: ev.signup_deadline,
-            starts_at: ev.starts_at,
-        };
-        let places = Places { taken: u32::try_from(ev.registered).unwrap_or(0), waiting };
-        decide_signup(&terms, places, already, when_full, now).map(|s| s.as_str()).map_err(|e| e.code())
-    };
-    let new = NewSignup {
-        resident_id: person.id,
-        household_id: person.household_id,
-        signed_up_by: Some(user.user.id),
-        proxy: as_whom == SignedUpBy::Proxy,
-        guardian: as_whom == SignedUpBy::Guardian,
-    };
-    let txn = begin_write(&state.db).await?;
-    let (_, signup) = store::sign_up(&txn, head.id, new, decide, now).await.map_err(store_refusal)?;
-    let entry = user.audit("event.sign_up").object("event", head.id).community(Some(head.community_id));
-    audit::record(&txn, now, entry.detail(format!("resident={} status={}", person.id, signup.status))).await?;
-    txn.commit().await.map_err(StoreError::from)?;
+    let (signup, as_whom, name) = flow::sign_up(&state, &user, &session, input.resident_id, input.waitlist).await?;
     let view = SignupView {
         id: signup.id,
         event_id: signup.event_id,
@@ -329,7 +260,7 @@ pub async fn sign_up(
         status: signup.status,
         signed_up_as: as_whom.as_str().to_owned(),
         walk_in: false,
-        name: Some(person.name),
+        name: Some(name),
     };
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -355,13 +286,7 @@ pub async fn list_signups(
     let mut views = Vec::new();
     for s in shown {
         let name = names.get(&s.resident_id).cloned();
-        let signed_up_as = if s.proxy {
-            "proxy"
-        } else if s.guardian {
-            "guardian"
-        } else {
-            "self"
-        };
+        let signed_up_as = flow::signed_up_as(&s);
         views.push(SignupView {
             id: s.id,
             event_id: s.event_id,
@@ -390,32 +315,7 @@ pub async fn cancel(
     Path((id, signup)): Path<(String, String)>,
 ) -> Result<Json<CancelResult>, AppError> {
     let session = visible(&state, &user, &id).await?;
-    let head = store::head_of(&session);
-    let s =
-        store::signup(&state.db, parse_id(&signup)?).await?.filter(|s| s.event_id == head).ok_or(AppError::NotFound)?;
-    let staff = user.can(Action::ManageEvents, &Place::community(session.community_id));
-    let own = user.actor.lives_in(Some(s.household_id));
-    if !(staff || own) {
-        return Err(AppError::NotFound);
-    }
-    let status = weizhili_core::event::SignupStatus::parse(&s.status).map_err(refusal)?;
-    weizhili_core::event::transition(status, weizhili_core::event::SignupAction::Cancel).map_err(refusal)?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let moved = store::cancel(
-        &txn,
-        &s,
-        |ev, line| {
-            let capacity = ev.capacity.and_then(|c| u32::try_from(c).ok()).and_then(|c| Capacity::new(c).ok());
-            promote(capacity, u32::try_from(ev.registered).unwrap_or(0), line).to_vec()
-        },
-        now,
-    )
-    .await
-    .map_err(store_refusal)?;
-    let entry = user.audit("event.cancel").object("event", head).community(Some(session.community_id));
-    audit::record(&txn, now, entry.detail(format!("signup={} promoted={}", s.id, moved.len()))).await?;
-    txn.commit().await.map_err(StoreError::from)?;
+    let moved = flow::cancel_signup(&state, &user, &session, &signup).await?;
     Ok(Json(CancelResult { promoted: moved.iter().map(|m| m.id).collect() }))
 }
 
@@ -443,27 +343,6 @@ pub async fn check_in(
 ) -> Result<Json<CheckInResult>, AppError> {
     let input = body.map(|b| b.0).unwrap_or_default();
     let session = visible(&state, &user, &id).await?;
-    let staff = user.can(Action::ManageEvents, &Place::community(session.community_id));
-    let resident_id = match (input.resident_id, user.user.resident_id) {
-        (Some(r), _) if staff => r,
-        (Some(r), Some(own)) if r == own => r,
-        (None, Some(own)) => own,
-        _ => return Err(AppError::Forbidden),
-    };
-    let person = grid::resident(&state.db, resident_id).await?.ok_or(AppError::NotFound)?.resident;
-    let household = grid::household(&state.db, person.household_id).await?.ok_or(AppError::NotFound)?;
-    if household.community_id != session.community_id {
-        return Err(AppError::NotFound);
-    }
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let (checkin, new) = store::check_in(&txn, &session, person.id, person.household_id, Some(user.user.id), now)
-        .await
-        .map_err(store_refusal)?;
-    if new {
-        let entry = user.audit("event.check_in").object("event", session.id).community(Some(session.community_id));
-        audit::record(&txn, now, entry.detail(format!("resident={}", person.id))).await?;
-    }
-    txn.commit().await.map_err(StoreError::from)?;
+    let (checkin, new) = flow::check_in(&state, &user, &session, input.resident_id).await?;
     Ok(Json(CheckInResult { new, walk_in: checkin.walk_in }))
 }

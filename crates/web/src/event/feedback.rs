@@ -19,7 +19,7 @@ use weizhili_store::event::{Event, head_of};
 use weizhili_store::{StoreError, audit, begin_write, grid};
 
 use super::after::{followup_refusal, when};
-use super::api::visible;
+use super::flow::visible;
 use crate::auth::CurrentUser;
 use crate::page::{PageCtx, render};
 use crate::{AppError, AppState};

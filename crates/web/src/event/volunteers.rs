@@ -21,7 +21,7 @@ use weizhili_store::service::NewRecord;
 use weizhili_store::{StoreError, account, audit, begin_write};
 
 use super::after::{followup_refusal, hm};
-use super::api::{store_refusal, visible};
+use super::flow::{store_refusal, visible};
 use crate::auth::CurrentUser;
 use crate::grid::pages::parse_id;
 use crate::page::{PageCtx, render};

@@ -65,7 +65,14 @@ pub struct ActionInput {
 
 /// A notification about wish `w`.
 pub fn notice(w: &Wish, kind: Kind, detail: Option<String>) -> Notice {
-    Notice { community_id: Some(w.community_id), kind, wish_id: Some(w.id), title: w.title.clone(), detail }
+    Notice {
+        community_id: Some(w.community_id),
+        kind,
+        wish_id: Some(w.id),
+        event_id: None,
+        title: w.title.clone(),
+        detail,
+    }
 }
 
 pub fn text(s: &Option<String>, max: usize) -> Result<Option<String>, AppError> {
@@ -321,7 +328,7 @@ pub async fn claim(
     audit::record(&txn, now, entry).await?;
     if let Some(household) = w.household_id {
         let detail = organisation.or(Some(user.user.display_name.clone()));
-        notify::send_household(&txn, household, &notice(&moved, Kind::WishClaimed, detail), now).await?;
+        notify::send_households(&txn, &[household], &notice(&moved, Kind::WishClaimed, detail), now).await?;
     }
     txn.commit().await.map_err(StoreError::from)?;
     super::announce(state, &moved, WishStatus::Claimed);
