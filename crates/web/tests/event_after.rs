@@ -295,6 +295,15 @@ async fn summary_and_photos_make_the_story_residents_read() {
     assert!(r.text().await.unwrap().contains("活动总结最多 2000 个字"));
     assert_eq!(app.audit_actions("event.photo").await.len(), 1);
     assert_eq!(app.audit_actions("event.summary").await.len(), 1);
+    // The event page tells residents the story: the summary, the photo, the volunteers masked.
+    let resident = app.another_browser();
+    resident.login_as("jumin").await;
+    let (status, page) = resident.page(&format!("/events/{}", ev["id"])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"event-story\"") && page.contains("<p>孩子们做了风筝。</p>"), "{page}");
+    assert!(
+        page.contains(photo["thumb_url"].as_str().unwrap()) && page.contains(&masked) && !page.contains(&full_name)
+    );
 }
 
 fn number(cell: &Data) -> f64 {
