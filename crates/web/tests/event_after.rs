@@ -379,7 +379,7 @@ async fn the_ledger_counts_sessions_attendances_people_hours_and_satisfaction() 
             head_id: head,
             resident_id: who.id,
             household_id: who.household_id,
-            user_id: 1,
+            user_id: None,
             rating,
             comment: None,
         };
@@ -489,4 +489,32 @@ async fn residents_and_volunteers_cannot_see_the_ledger_and_another_community_ge
     jumin.login_as("jumin").await;
     assert_eq!(jumin.page(&format!("/events/{}/volunteers", ev["id"])).await.0, StatusCode::FORBIDDEN);
     assert_eq!(jumin.page(&format!("/events/{}/summary", ev["id"])).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_demo_sports_meet_has_volunteers_hours_a_summary_and_feedback() {
+    let app = spawn_app().await;
+    let staff = app.api_token("shegong").await;
+    let jumin = app.api_token("jumin").await;
+    let (_, list) = app.api_get(&staff, "/api/v1/events?from=2026-05-01T00:00:00Z&to=2026-06-01T00:00:00Z").await;
+    let meet =
+        list.as_array().unwrap().iter().find(|e| e["title"] == "趣味运动会（第一场）").expect("the demo's sports meet");
+    let (_, shifts) = app.api_get(&staff, &format!("/api/v1/events/{}/volunteers", meet["id"])).await;
+    let roles: Vec<&str> = shifts.as_array().unwrap().iter().map(|s| s["role"].as_str().unwrap()).collect();
+    assert_eq!(roles.len(), 3, "{shifts}");
+    for role in ["裁判", "签到", "摄影"] {
+        assert!(roles.contains(&role), "{role}: {roles:?}");
+    }
+    assert!(shifts.as_array().unwrap().iter().all(|s| s["volunteers"][0]["served"] == true));
+    let (_, story) = app.api_get(&jumin, &format!("/api/v1/events/{}/story", meet["id"])).await;
+    assert!(story["summary"].as_str().unwrap().contains("趣味运动会"), "{story}");
+    assert!(story["ratings"].as_u64().unwrap() > 0 && story["average_rating"].as_f64().unwrap() >= 3.0, "{story}");
+    let (_, records) = app.api_get(&staff, "/api/v1/service-records?view=all").await;
+    let at_meet: Vec<&Value> =
+        records["items"].as_array().unwrap().iter().filter(|r| r["event_id"] == meet["id"]).collect();
+    assert_eq!(at_meet.len(), 3, "{records}");
+    assert!(at_meet.iter().any(|r| r["status"] == "confirmed") && at_meet.iter().any(|r| r["status"] == "pending"));
+    let (_, ledger) = app.api_get(&staff, "/api/v1/events/ledger?from=2026-05-01&to=2026-05-31").await;
+    assert!(ledger["total"]["confirmed_minutes"].as_i64().unwrap() > 0, "{ledger}");
+    assert!(ledger["total"]["ratings"].as_u64().unwrap() > 0, "{ledger}");
 }

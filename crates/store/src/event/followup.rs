@@ -309,7 +309,8 @@ pub struct NewFeedback {
     pub head_id: i64,
     pub resident_id: i64,
     pub household_id: i64,
-    pub user_id: i64,
+    /// The account that gave it (none when recorded from a paper form).
+    pub user_id: Option<i64>,
     pub rating: i32,
     pub comment: Option<String>,
 }
@@ -333,7 +334,7 @@ pub async fn give_feedback(
         let mut row: event_feedback::ActiveModel = found.into();
         row.rating = Set(new.rating);
         row.comment = Set(new.comment);
-        row.user_id = Set(Some(new.user_id));
+        row.user_id = Set(new.user_id);
         row.updated_at = Set(now);
         return Ok((row.update(db).await?, false));
     }
@@ -342,7 +343,7 @@ pub async fn give_feedback(
         event_id: Set(new.head_id),
         resident_id: Set(new.resident_id),
         household_id: Set(new.household_id),
-        user_id: Set(Some(new.user_id)),
+        user_id: Set(new.user_id),
         rating: Set(new.rating),
         comment: Set(new.comment),
         created_at: Set(now),

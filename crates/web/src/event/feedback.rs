@@ -141,7 +141,7 @@ async fn give(
         head_id: head_of(ev),
         resident_id: g.resident_id,
         household_id: g.household_id,
-        user_id: user.user.id,
+        user_id: Some(user.user.id),
         rating: rating.get() as i32,
         comment,
     };

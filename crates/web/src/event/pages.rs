@@ -401,7 +401,7 @@ pub(crate) async fn show_page(
         .as_deref()
         .filter(|d| d.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))
         .map(|d| lang.t(&format!("event-done-{}", d.replace('_', "-"))));
-    let (mine, all): (Vec<(bool, SignupRow)>, Vec<(bool, SignupRow)>) = rows.into_iter().partition(|(own, _)| *own);
+    let (mine, all): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(own, _)| *own);
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
     let story = super::after::story(state, user, &ev).await?;
     let page = ShowPage {
