@@ -164,6 +164,12 @@ pub enum Action {
     ManageEvents,
     /// Sign up for events: a resident for their household (themselves, their children).
     SignUpForEvent,
+    /// Take a volunteer shift at an event (志愿岗位), or be put on one by staff: volunteers and staff.
+    VolunteerAtEvent,
+    /// Give feedback on an event for one's household; whether they came is `event::followup`'s rule.
+    GiveEventFeedback,
+    /// Read and export the events ledger (活动台账): staff, who answer to the funder for it.
+    ViewEventLedger,
 }
 
 /// What rows of a list an actor may see, for the store to turn into a filter.
@@ -244,9 +250,9 @@ fn role_allows(role: Role, action: Action) -> bool {
     match role {
         Role::Admin | Role::Staff => true,
         Role::BuildingHead => matches!(action, ViewGrid | EditGrid | ViewPersonal | SubmitWish | ClaimWish),
-        Role::Resident => matches!(action, ViewGrid | ViewPersonal | SubmitWish | SignUpForEvent),
+        Role::Resident => matches!(action, ViewGrid | ViewPersonal | SubmitWish | SignUpForEvent | GiveEventFeedback),
         Role::GroupLeader => matches!(action, ClaimWish | ManageEvents),
-        Role::Volunteer => matches!(action, ClaimWish),
+        Role::Volunteer => matches!(action, ClaimWish | VolunteerAtEvent),
     }
 }
 
@@ -416,6 +422,37 @@ mod tests {
         assert!(!resident.can(Action::ManageEvents, &Place::community(C1)));
         let volunteer = actor(&[(Role::Volunteer, Some(C1), Some(C1))]);
         assert!(!volunteer.can(Action::ManageEvents, &Place::community(C1)));
+    }
+
+    #[test]
+    fn volunteers_take_shifts_attendees_give_feedback_and_staff_read_the_ledger() {
+        let staff = actor(&[(Role::Staff, Some(C1), Some(C1))]);
+        let volunteer = actor(&[(Role::Volunteer, Some(C1), Some(C1))]);
+        let resident = actor(&[(Role::Resident, Some(4), Some(C1))]);
+        let head = actor(&[(Role::BuildingHead, Some(3), Some(C1))]);
+        for a in [&staff, &volunteer] {
+            assert!(a.can(Action::VolunteerAtEvent, &Place::community(C1)));
+            assert!(!a.can(Action::VolunteerAtEvent, &Place::community(C2)));
+        }
+        assert!(!resident.can(Action::VolunteerAtEvent, &Place::community(C1)));
+        assert!(!head.can(Action::VolunteerAtEvent, &Place::community(C1)));
+        assert!(resident.can(Action::GiveEventFeedback, &Place::household(C1, 3, 4)));
+        assert!(!resident.can(Action::GiveEventFeedback, &Place::household(C1, 3, 5)));
+        assert!(!volunteer.can(Action::GiveEventFeedback, &Place::household(C1, 3, 4)));
+        assert!(staff.can(Action::ViewEventLedger, &Place::community(C1)));
+        assert!(!staff.can(Action::ViewEventLedger, &Place::community(C2)));
+        let leader = Actor {
+            user_id: 9,
+            grants: vec![Grant {
+                role: Role::GroupLeader,
+                scope_kind: ScopeKind::Group,
+                scope_id: Some(1),
+                community_id: Some(C1),
+            }],
+        };
+        for a in [&volunteer, &resident, &head, &leader] {
+            assert!(!a.can(Action::ViewEventLedger, &Place::community(C1)));
+        }
     }
 
     #[test]

@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 use crate::grid::normalize_text;
 
 pub mod audience;
+pub mod followup;
 pub mod recurrence;
 
 pub use audience::{

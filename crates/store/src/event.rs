@@ -8,6 +8,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
+pub mod followup;
+pub mod ledger;
+
 use crate::entity::{event, event_signup, project};
 use crate::{Result, StoreError};
 

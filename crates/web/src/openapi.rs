@@ -30,6 +30,11 @@ use crate::wish;
         crate::service::confirm_json, crate::event::api::create_events, crate::event::api::list_events, crate::event::api::get_event,
         crate::event::api::sign_up, crate::event::api::list_signups, crate::event::api::cancel, crate::event::api::check_in,
         crate::event::api::edit_event, crate::event::api::cancel_event, crate::event::api::attendance,
+        crate::event::volunteers::list_json, crate::event::volunteers::add_shift_json, crate::event::volunteers::take_json,
+        crate::event::volunteers::served_json, crate::event::volunteers::leave_json,
+        crate::event::after::summary_json, crate::event::after::put_summary_json, crate::event::after::photos_json,
+        crate::event::after::upload_json, crate::event::after::story_json,
+        crate::event::feedback::list_json, crate::event::feedback::give_json, crate::event::ledger::ledger_json,
         crate::competition::api::list_json, crate::competition::api::create_json, crate::competition::api::get_json,
         crate::competition::api::players_json, crate::competition::api::register_json,
         crate::competition::api::rounds_json, crate::competition::api::pair_json,
@@ -41,7 +46,7 @@ use crate::wish;
         (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall; help pairs"),
         (name = "notify", description = "Notifications: the bell"),
         (name = "service", description = "Volunteer service records and hours"),
-        (name = "event", description = "Micro-projects' events: create, sign up, waitlist, cancel, check in"),
+        (name = "event", description = "Micro-projects' events: create, sign up, waitlist, cancel, check in; volunteers, summary, photos, feedback, the story, the events ledger"),
         (name = "competition", description = "Chess & card competitions: register, pair rounds, enter results, standings")),
 )]
 pub struct ApiDoc;

@@ -1,5 +1,5 @@
 //! Volunteer hours (志愿服务记录): a volunteer's records and total confirmed hours; staff confirm pending records
-//! or correct their hours. Pages and JSON API.
+//! or correct their hours. Records come from confirmed wishes and from event shifts marked served (`event_id`). Pages and JSON API.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -37,6 +37,8 @@ pub struct RecordView {
     pub what: String,
     /// The wish the service was for.
     pub wish_id: Option<i64>,
+    /// The event the service was at (a volunteer shift).
+    pub event_id: Option<i64>,
     pub served_on: chrono::NaiveDate,
     pub minutes: i32,
     /// pending or confirmed.
@@ -54,6 +56,7 @@ impl RecordView {
             user_id: r.user_id,
             what: r.what,
             wish_id: r.wish_id,
+            event_id: r.event_id,
             served_on: r.served_on,
             minutes: r.minutes,
             status: r.status,

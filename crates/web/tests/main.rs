@@ -8,6 +8,7 @@ mod helpers;
 
 mod auth;
 mod competitions;
+mod event_after;
 mod event_pages;
 mod events;
 mod followup;

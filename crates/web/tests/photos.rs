@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, spawn_app};
 
 /// A phone-like JPEG: a real picture with an EXIF block carrying a GPS position spliced in after the SOI marker.
-fn phone_jpeg() -> Vec<u8> {
+pub fn phone_jpeg() -> Vec<u8> {
     let picture = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut plain = Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(picture).write_to(&mut plain, image::ImageFormat::Jpeg).unwrap();
@@ -34,7 +34,7 @@ fn phone_jpeg() -> Vec<u8> {
     out
 }
 
-fn has(haystack: &[u8], needle: &[u8]) -> bool {
+pub fn has(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 

@@ -7,6 +7,7 @@
 
 mod competitions;
 pub mod data;
+mod event_followup;
 pub mod events;
 mod wishes;
 
@@ -239,6 +240,7 @@ pub async fn seed(db: &DatabaseConnection, password_hash: &str, this_year: i32, 
     seeded.wishes = wishes::seed(&txn, cid, &wishers, staff.id, &helpers, now).await?;
     seeded.demo_events = events::seed(&txn, cid, people, b1, staff.id, &jumin, now).await?;
     seeded.events = seeded.demo_events.sessions;
+    event_followup::seed(&txn, cid, &seeded.demo_events, staff.id, now).await?;
     competitions::seed(&txn, cid, people, &taken, staff.id, now).await?;
     txn.commit().await?;
     Ok(seeded)

@@ -156,6 +156,7 @@ pub async fn seed(
             community_id,
             user_id: helper,
             wish_id: Some(w.id),
+            event_id: None,
             what: w.title.clone(),
             served_on,
             minutes: w.minutes.unwrap_or(60),

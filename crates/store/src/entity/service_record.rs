@@ -13,6 +13,8 @@ pub struct Model {
     pub user_id: i64,
     /// The wish the service was for.
     pub wish_id: Option<i64>,
+    /// The event the service was at (a volunteer shift).
+    pub event_id: Option<i64>,
     pub what: String,
     pub served_on: Date,
     pub minutes: i32,

@@ -9,6 +9,7 @@ mod m20261129_000003_wish_followup;
 mod m20261129_000004_wall_indexes;
 mod m20261129_000005_events;
 mod m20261129_000006_competitions;
+mod m20261129_000007_event_followup;
 mod m20261129_000008_event_notices;
 
 /// A foreign key that refuses to delete what is still referred to (migrations from 000003 on share it).
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_wall_indexes::Migration),
             Box::new(m20261129_000005_events::Migration),
             Box::new(m20261129_000006_competitions::Migration),
+            Box::new(m20261129_000007_event_followup::Migration),
             Box::new(m20261129_000008_event_notices::Migration),
         ]
     }

@@ -19,6 +19,8 @@ pub fn routes() -> Router<AppState> {
         .route("/competitions/{id}/sheet", get(result_sheet))
 }
 
+// The print style sheet, /static/sheet.css, is served once by `ops` (two merges both added its route).
+
 #[derive(Template)]
 #[template(path = "competition/pairing_sheet.html")]
 struct PairingSheet {

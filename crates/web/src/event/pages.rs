@@ -254,6 +254,8 @@ struct ShowPage {
     found: Vec<Choice>,
     done: Option<String>,
     error: Option<String>,
+    /// What followed the event: summary, photos, satisfaction, volunteers (`templates/event/story.html`).
+    story: super::after::Story,
 }
 
 #[derive(Deserialize, Default)]
@@ -402,6 +404,7 @@ pub(crate) async fn show_page(
     type Rows = Vec<(bool, SignupRow)>;
     let (mine, all): (Rows, Rows) = rows.into_iter().partition(|(own, _)| *own);
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
+    let story = super::after::story(state, user, &ev).await?;
     let page = ShowPage {
         day: day_label(lang, china_time(ev.starts_at).date_naive()),
         time: time_range(&ev),
@@ -422,6 +425,7 @@ pub(crate) async fn show_page(
         found,
         done,
         error: error.map(|e| e.1),
+        story,
         ev,
         c,
     };

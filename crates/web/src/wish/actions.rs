@@ -378,6 +378,7 @@ async fn follow_up(
                     community_id: moved.community_id,
                     user_id: c.user_id,
                     wish_id: Some(moved.id),
+                    event_id: None,
                     what: moved.title.clone(),
                     served_on,
                     minutes: moved.minutes.unwrap_or(60),

@@ -57,7 +57,7 @@ impl PhotoView {
 }
 
 /// A photo problem the uploader can fix is a 422 with its code; a storage failure is the server's.
-fn refusal(e: MediaError) -> AppError {
+pub(crate) fn refusal(e: MediaError) -> AppError {
     if e.is_client_error() { AppError::invalid(e.code(), e.to_string()) } else { AppError::Internal(e.into()) }
 }
 
@@ -68,6 +68,43 @@ async fn involved_in(state: &AppState, user: &CurrentUser, id: i64) -> Result<Wi
         return Err(AppError::NotFound);
     }
     Ok(row.wish)
+}
+
+/// A photo cleaned and in storage, not yet recorded: the caller writes its `media` row.
+pub(crate) struct Kept {
+    pub key: String,
+    pub thumb_key: String,
+    pub content_type: &'static str,
+    pub width: i32,
+    pub height: i32,
+    /// The stored photo's size.
+    pub bytes: i64,
+}
+
+/// Cleans a photo (`media::process`: re-encoded, no EXIF or GPS, size and pixel limits) and puts it and its
+/// thumbnail in storage under fresh keys of `kind` (`wish`, `event`). At most `state.photo_slots` photos are
+/// processed at once. Shared by every feature that takes photos.
+pub(crate) async fn keep(state: &AppState, kind: &str, bytes: Bytes) -> Result<Kept, AppError> {
+    let processed = {
+        let _slot = state.photo_slots.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(move || media::process(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(refusal)?
+    };
+    let key = media::new_key(kind, state.clock.now());
+    let thumb_key = media::thumb_key(&key);
+    let kept = Kept {
+        key,
+        thumb_key,
+        content_type: processed.content_type,
+        width: processed.width as i32,
+        height: processed.height as i32,
+        bytes: processed.photo.len() as i64,
+    };
+    state.media.put(&kept.key, processed.photo, processed.content_type).await.map_err(refusal)?;
+    state.media.put(&kept.thumb_key, processed.thumbnail, processed.content_type).await.map_err(refusal)?;
+    Ok(kept)
 }
 
 /// Cleans and keeps a photo for wish `w`, with a story entry (and the note, if any). At most
@@ -83,18 +120,8 @@ pub async fn save(
     if !status.is_open() && status != WishStatus::Confirmed {
         return Err(AppError::Conflict("wish_finished"));
     }
-    let processed = {
-        let _slot = state.photo_slots.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
-        tokio::task::spawn_blocking(move || media::process(&bytes))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?
-            .map_err(refusal)?
-    };
     let now = state.clock.now();
-    let key = media::new_key("wish", now);
-    let thumb_key = media::thumb_key(&key);
-    state.media.put(&key, processed.photo.clone(), processed.content_type).await.map_err(refusal)?;
-    state.media.put(&thumb_key, processed.thumbnail, processed.content_type).await.map_err(refusal)?;
+    let kept = keep(state, "wish", bytes).await?;
     let txn = begin_write(&state.db).await?;
     let update = wish_store::add_update(&txn, w, Some(user.user.id), "photo", note, now).await?;
     let photo = store::add(
@@ -103,12 +130,12 @@ pub async fn save(
             community_id: w.community_id,
             wish_id: w.id,
             update_id: Some(update.id),
-            key,
-            thumb_key,
-            content_type: processed.content_type.to_owned(),
-            width: processed.width as i32,
-            height: processed.height as i32,
-            bytes: processed.photo.len() as i64,
+            key: kept.key,
+            thumb_key: kept.thumb_key,
+            content_type: kept.content_type.to_owned(),
+            width: kept.width,
+            height: kept.height,
+            bytes: kept.bytes,
             uploaded_by: user.user.id,
         },
         now,
