@@ -19,7 +19,9 @@ pub use crate::entity::wish::Model as Wish;
 pub use crate::entity::wish_claim::Model as Claim;
 pub use crate::entity::wish_update::Model as Update;
 
+mod batch;
 mod ledger;
+pub use batch::{ClaimOutcome, ClaimRequest, claim_many};
 pub mod pairs;
 pub mod photos;
 mod timed;

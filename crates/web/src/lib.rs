@@ -94,6 +94,8 @@ pub struct AppState {
     pub wish_events: tokio::sync::broadcast::Sender<wish::WishEvent>,
     /// The wall's first page per community, in memory, forgotten on every [`wish::WishEvent`] of its community.
     pub wall: Arc<wish::wall::WallCache>,
+    /// Claims settled in groups (see [`wish::claims`]).
+    pub claims: Arc<wish::claims::ClaimQueue>,
 }
 
 impl AppState {
@@ -110,6 +112,7 @@ impl AppState {
             photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
             wish_events,
             wall,
+            claims: Arc::new(wish::claims::ClaimQueue::default()),
         }
     }
 }

@@ -318,19 +318,17 @@ pub async fn claim(
     weizhili_core::wish::may_claim_offered(w.offered_to, w.offer_until, user.user.id, now)
         .map_err(|e| AppError::Conflict(e.code()))?;
     let organisation = text(&input.organisation, 60)?;
-    let txn = begin_write(&state.db).await?;
-    let (moved, claim) =
-        store::claim(&txn, &w, user.user.id, organisation.clone(), now).await.map_err(|e| match e {
-            StoreError::Conflict(code) => AppError::Conflict(code),
-            other => other.into(),
-        })?;
-    let entry = user.audit("wish.claim").object("wish", w.id).community(Some(w.community_id));
-    audit::record(&txn, now, entry).await?;
-    if let Some(household) = w.household_id {
-        let detail = organisation.or(Some(user.user.display_name.clone()));
-        notify::send_households(&txn, &[household], &notice(&moved, Kind::WishClaimed, detail), now).await?;
-    }
-    txn.commit().await.map_err(StoreError::from)?;
+    let request = store::ClaimRequest {
+        wish_id: w.id,
+        user_id: user.user.id,
+        notice_detail: organisation.clone().or(Some(user.user.display_name.clone())),
+        organisation,
+        audit: user.audit("wish.claim").object("wish", w.id).community(Some(w.community_id)),
+    };
+    let (moved, claim) = match state.claims.claim(&state.db, &state.clock, request).await? {
+        store::ClaimOutcome::Claimed(done) => *done,
+        store::ClaimOutcome::Refused(code) => return Err(AppError::Conflict(code)),
+    };
     super::announce(state, &moved, WishStatus::Claimed);
     Ok((moved, claim))
 }

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod claims;
 mod list;
 pub mod pages;
 pub mod pairs;
