@@ -37,6 +37,8 @@ pub struct Settings {
     pub staff_notifications: String,
     /// Hours a paired resident's new wish is offered to their helper (帮扶对子) before it goes on the wall.
     pub help_pair_offer_hours: i64,
+    /// A secret for `/metrics` (`Authorization: Bearer …`); empty: only direct requests from this machine.
+    pub metrics_token: String,
     /// Folder for photos; empty: `<database name>-media` beside the SQLite file (`weizhili-media` for
     /// PostgreSQL). Ignored when `media_s3_bucket` is set.
     pub media_dir: String,
@@ -71,6 +73,7 @@ impl Default for Settings {
             public_url: String::new(),
             staff_notifications: "daily".into(),
             help_pair_offer_hours: 48,
+            metrics_token: String::new(),
             media_dir: String::new(),
             media_s3_bucket: String::new(),
             media_s3_endpoint: String::new(),
@@ -214,6 +217,7 @@ impl Settings {
             public_url: Some(self.public_url.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
             staff_notifications: weizhili_core::notify::StaffMode::parse(&self.staff_notifications).unwrap_or_default(),
             help_pair_offer_hours: self.help_pair_offer_hours,
+            metrics_token: Some(self.metrics_token.trim().to_owned()).filter(|t| !t.is_empty()),
             ..Default::default()
         }
     }

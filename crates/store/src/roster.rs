@@ -72,7 +72,20 @@ pub fn read_cells(bytes: &[u8], kind: FileKind) -> Result<Vec<Vec<Cell>>, Import
     }
 }
 
+/// The most a spreadsheet may hold unpacked (a roster of 20,000 people is a few MB): a small file that
+/// unpacks to gigabytes (a "zip bomb") is refused before anything is unpacked.
+pub const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+/// Columns read from a row; a roster has about twenty. Cells further right are ignored.
+const MAX_COLUMNS: u32 = 64;
+
 fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
+    if bytes.starts_with(b"PK") {
+        check_unpacked_size(bytes)?;
+        if let Ok(book) = calamine::Xlsx::new(Cursor::new(bytes)) {
+            return stream_xlsx(book);
+        }
+    }
+    // .xls (at most 65,536 rows by 256 columns) and .ods, read whole.
     let mut book =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let Some(name) = book.sheet_names().first().cloned() else {
@@ -80,24 +93,72 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, ImportError> {
     };
     let range = book.worksheet_range(&name).map_err(|e| ImportError::Unreadable(e.to_string()))?;
     let formulas = book.worksheet_formula(&name).ok();
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<Cell>> = (0..top).map(|_| Vec::new()).collect();
-    for (r, row) in range.rows().enumerate() {
-        if rows.len() > weizhili_core::roster::MAX_ROWS + 20 {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for cell in range.used_cells() {
+        let (r, c) = (cell.0 as u32, cell.1 as u32);
+        let abs = (range.start().unwrap_or((0, 0)).0 + r, range.start().unwrap_or((0, 0)).1 + c);
+        let formula = formulas.as_ref().and_then(|f| f.get_value(abs)).filter(|f| !f.is_empty()).cloned();
+        if !place(&mut rows, abs, formula.map(|f| Cell::Text(format!("={f}"))).unwrap_or_else(|| to_cell(cell.2))) {
             break;
         }
-        let mut cells: Vec<Cell> = (0..left).map(|_| Cell::Empty).collect();
-        for (c, data) in row.iter().enumerate() {
-            let abs = (top + r as u32, left + c as u32);
-            let formula = formulas.as_ref().and_then(|f| f.get_value(abs)).filter(|f| !f.is_empty());
-            cells.push(match formula {
-                Some(f) => Cell::Text(format!("={f}")),
-                None => to_cell(data),
-            });
-        }
-        rows.push(cells);
     }
     Ok(rows)
+}
+
+/// Refuses an archive whose files would unpack to more than [`MAX_UNPACKED_BYTES`], by the sizes its directory
+/// declares (the unpacker stops at a file's declared size, so a file cannot unpack to more).
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), ImportError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+        total = total.saturating_add(file.size());
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(ImportError::TooLarge { max: MAX_FILE_BYTES });
+    }
+    Ok(())
+}
+
+/// Reads the first sheet of an .xlsx cell by cell, never holding more than the rows a roster may have: a sheet
+/// that names a cell a million rows down costs nothing (reading it whole would make room for every cell between).
+fn stream_xlsx(mut book: calamine::Xlsx<Cursor<&[u8]>>) -> Result<Vec<Vec<Cell>>, ImportError> {
+    let Some(name) = book.sheet_names().first().cloned() else {
+        return Err(ImportError::Unreadable("no sheet".into()));
+    };
+    let mut reader = book.worksheet_cells_reader(&name).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    while let Some(cell) = reader.next_cell_with_formula().map_err(|e| ImportError::Unreadable(e.to_string()))? {
+        let value = match cell.formula.filter(|f| !f.is_empty()) {
+            Some(f) => Cell::Text(format!("={f}")),
+            None => to_cell(&Data::from(cell.value)),
+        };
+        if !place(&mut rows, cell.pos, value) {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// Puts a cell at its (row, column), so that row numbers match what the uploader sees. False once past the most
+/// rows a roster may have (enough beyond it for `core` to say the file is too long).
+fn place(rows: &mut Vec<Vec<Cell>>, (r, c): (u32, u32), value: Cell) -> bool {
+    let (r, c) = (r as usize, c as usize);
+    if r > weizhili_core::roster::MAX_ROWS + 20 {
+        return false;
+    }
+    if c >= MAX_COLUMNS as usize {
+        return true;
+    }
+    if rows.len() <= r {
+        rows.resize_with(r + 1, Vec::new);
+    }
+    let row = &mut rows[r];
+    if row.len() <= c {
+        row.resize_with(c + 1, || Cell::Empty);
+    }
+    row[c] = value;
+    true
 }
 
 fn to_cell(data: &Data) -> Cell {
@@ -332,3 +393,6 @@ pub fn problems_of(err: &ImportError) -> Vec<RowProblem> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests;

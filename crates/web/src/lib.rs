@@ -58,6 +58,8 @@ pub struct WebConfig {
     pub staff_notifications: weizhili_core::notify::StaffMode,
     /// Hours a paired resident's new wish is offered to their helper (帮扶对子) before it goes on the wall.
     pub help_pair_offer_hours: i64,
+    /// The secret a scraper sends for `/metrics`; without one, only direct requests from this machine get it.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -74,6 +76,7 @@ impl Default for WebConfig {
             public_url: None,
             staff_notifications: weizhili_core::notify::StaffMode::Daily,
             help_pair_offer_hours: weizhili_core::wish::HELP_PAIR_OFFER_HOURS_DEFAULT,
+            metrics_token: None,
         }
     }
 }

@@ -66,7 +66,33 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_text(State(state): State<AppState>) -> Response {
+/// Who may read `/metrics`: with `metrics_token` set, a request bearing it; without, a direct request from this
+/// machine (a loopback peer and no proxy's `X-Forwarded-For`), as a Prometheus on the same host scrapes it. Anyone
+/// else gets 404: request counts per route are not the public's business.
+fn may_read_metrics(
+    config: &crate::WebConfig,
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::IpAddr>,
+) -> bool {
+    match config.metrics_token.as_deref() {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.as_bytes())),
+        None => peer.is_some_and(|ip| ip.is_loopback()) && !headers.contains_key("x-forwarded-for"),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn metrics_text(State(state): State<AppState>, request: Request) -> Response {
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|p| p.0.ip());
+    if !may_read_metrics(&state.config, request.headers(), peer) {
+        return crate::AppError::NotFound.into_response();
+    }
     // Which getter applies depends on the backend; the other one panics.
     let (size, idle) = match state.db.get_database_backend() {
         sea_orm::DbBackend::Sqlite => {

@@ -20,6 +20,21 @@ async fn health_and_metrics_answer() {
     assert!(metrics.contains("route=\"/login\""));
     assert!(metrics.contains("http_request_duration_seconds_bucket"));
     assert!(metrics.contains("db_pool_connections"));
+    // Through a proxy (X-Forwarded-For) it is nobody's business.
+    let proxied = new_client().get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
+    assert_eq!(proxied.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn with_a_metrics_token_only_its_bearer_reads_the_metrics() {
+    let config = weizhili_web::WebConfig { metrics_token: Some("s3cret-scrape".into()), ..Default::default() };
+    let app = spawn_app_with(config).await;
+    assert_eq!(app.get("/metrics").await.status(), StatusCode::NOT_FOUND, "not even from this machine");
+    let wrong = new_client().get(app.url("/metrics")).bearer_auth("guess").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    let right = new_client().get(app.url("/metrics")).bearer_auth("s3cret-scrape").send().await.unwrap();
+    assert_eq!(right.status(), StatusCode::OK);
+    assert!(right.text().await.unwrap().contains("db_pool_connections"));
 }
 
 #[tokio::test]
