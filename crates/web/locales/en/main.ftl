@@ -340,3 +340,4 @@ home-wishes-median = This month, a median of { $days } days from publishing to f
 wish-search-placeholder = Words of the wish, or the slip number
 resident-move-out-confirm = Record that this person has moved out?
 wish-step-confirm-proxy = Confirmed by staff on the wisher’s behalf
+error-bad-age-band = That age band is not one of the list's.

@@ -340,3 +340,4 @@ home-wishes-median = 本月从发布到实现，中位数 { $days } 天
 wish-search-placeholder = 心愿内容，或心愿卡编号
 resident-move-out-confirm = 确定登记此人已迁出吗？
 wish-step-confirm-proxy = 社工代为确认
+error-bad-age-band = 年龄段选择有误，请从列表中选。
