@@ -177,11 +177,49 @@ pub async fn export_residents(settings: Settings, community: String, out: PathBu
     Ok(())
 }
 
+/// A consistent copy of the SQLite database, and — when photos are kept in a folder — a copy of the folder
+/// beside it, named as the server would look for it (`copy.db` → `copy-media/`): put the two back side by side
+/// to restore. Nothing existing is overwritten. Photos never change once stored, so copying them after the
+/// database's snapshot gives every photo the copy refers to.
 pub async fn backup(settings: Settings, out: PathBuf) -> Result<()> {
     let db = open(&settings).await?;
+    let photos = match settings.media_settings() {
+        weizhili_store::media::MediaSettings::Folder(dir) if dir.is_dir() => Some(dir),
+        _ => None,
+    };
+    let photos_out = weizhili_store::media::default_folder(&out.to_string_lossy());
+    if photos.is_some() && photos_out.exists() {
+        bail!("{} 已经存在 / already exists", photos_out.display());
+    }
     weizhili_store::backup_sqlite(&db, &out).await?;
     println!("已备份到 {} / backed up to {}", out.display(), out.display());
+    if let Some(dir) = photos {
+        let files = copy_tree(&dir, &photos_out)
+            .with_context(|| format!("copying the photos from {} to {}", dir.display(), photos_out.display()))?;
+        println!(
+            "照片 {files} 个已复制到 {} / {files} photo files copied to {}",
+            photos_out.display(),
+            photos_out.display()
+        );
+    }
     Ok(())
+}
+
+/// Copies a folder and everything in it; returns how many files.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<u64> {
+    std::fs::create_dir_all(to)?;
+    let mut files = 0;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            files += copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+            files += 1;
+        }
+    }
+    Ok(files)
 }
 
 fn read_password() -> Result<String> {

@@ -137,9 +137,15 @@ fn the_commands_work_together_on_a_sqlite_file() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(std::fs::metadata(&xlsx).unwrap().len() > 10_000);
 
+    // A photo in the folder beside the database is copied beside the backup.
+    let photo = dir.join("w-media").join("wish").join("1");
+    std::fs::create_dir_all(&photo).unwrap();
+    std::fs::write(photo.join("a.jpg"), b"not really a jpeg").unwrap();
     let copy = dir.join("copy.db");
     let out = weizhili(&dir, &["backup", "--out", copy.to_str().unwrap(), "--database-url", &url], None, &[]);
     assert!(out.status.success(), "{}", text(&out));
+    let copied = std::fs::read(dir.join("copy-media").join("wish").join("1").join("a.jpg")).unwrap();
+    assert_eq!(copied, b"not really a jpeg");
     let out = weizhili(&dir, &["migrate", "--database-url", &format!("sqlite://{}", copy.display())], None, &[]);
     assert!(out.status.success(), "the copy is a working database: {}", text(&out));
     let out = weizhili(&dir, &["backup", "--out", copy.to_str().unwrap(), "--database-url", &url], None, &[]);
