@@ -210,24 +210,32 @@ async fn save_photo(
     bytes: axum::body::Bytes,
 ) -> Result<Photo, AppError> {
     let kept = keep(state, "event", bytes).await?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let new = NewPhoto {
-        community_id: ev.community_id,
-        event_id: ev.id,
-        key: kept.key,
-        thumb_key: kept.thumb_key,
-        content_type: kept.content_type.to_owned(),
-        width: kept.width,
-        height: kept.height,
-        bytes: kept.bytes,
-        uploaded_by: user.user.id,
-    };
-    let photo = store::add_photo(&txn, new, now).await?;
-    let entry = user.audit("event.photo").object("event", ev.id).community(Some(ev.community_id));
-    audit::record(&txn, now, entry.detail(format!("photo={}", photo.id))).await?;
-    txn.commit().await.map_err(StoreError::from)?;
-    Ok(photo)
+    let keys = [kept.key.clone(), kept.thumb_key.clone()];
+    let recorded: Result<Photo, AppError> = async {
+        let now = state.clock.now();
+        let txn = begin_write(&state.db).await?;
+        let new = NewPhoto {
+            community_id: ev.community_id,
+            event_id: ev.id,
+            key: kept.key,
+            thumb_key: kept.thumb_key,
+            content_type: kept.content_type.to_owned(),
+            width: kept.width,
+            height: kept.height,
+            bytes: kept.bytes,
+            uploaded_by: user.user.id,
+        };
+        let photo = store::add_photo(&txn, new, now).await?;
+        let entry = user.audit("event.photo").object("event", ev.id).community(Some(ev.community_id));
+        audit::record(&txn, now, entry.detail(format!("photo={}", photo.id))).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        Ok(photo)
+    }
+    .await;
+    if recorded.is_err() {
+        crate::wish::photos::Kept::discard(state, keys).await;
+    }
+    recorded
 }
 
 // ---------------------------------------------------------------------------------------------------------------

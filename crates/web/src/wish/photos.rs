@@ -81,6 +81,18 @@ pub(crate) struct Kept {
     pub bytes: i64,
 }
 
+impl Kept {
+    /// Removes the stored files again when recording them failed, so that no file is left that nothing refers
+    /// to. Best effort: a file that cannot be removed is logged.
+    pub(crate) async fn discard(state: &AppState, keys: [String; 2]) {
+        for key in keys {
+            if let Err(e) = state.media.delete(&key).await {
+                tracing::warn!(key = %key, error = %e, "a photo whose record failed could not be removed");
+            }
+        }
+    }
+}
+
 /// Cleans a photo (`media::process`: re-encoded, no EXIF or GPS, size and pixel limits) and puts it and its
 /// thumbnail in storage under fresh keys of `kind` (`wish`, `event`). At most `state.photo_slots` photos are
 /// processed at once. Shared by every feature that takes photos.
@@ -122,29 +134,37 @@ pub async fn save(
     }
     let now = state.clock.now();
     let kept = keep(state, "wish", bytes).await?;
-    let txn = begin_write(&state.db).await?;
-    let update = wish_store::add_update(&txn, w, Some(user.user.id), "photo", note, now).await?;
-    let photo = store::add(
-        &txn,
-        NewPhoto {
-            community_id: w.community_id,
-            wish_id: w.id,
-            update_id: Some(update.id),
-            key: kept.key,
-            thumb_key: kept.thumb_key,
-            content_type: kept.content_type.to_owned(),
-            width: kept.width,
-            height: kept.height,
-            bytes: kept.bytes,
-            uploaded_by: user.user.id,
-        },
-        now,
-    )
-    .await?;
-    let entry = user.audit("wish.photo").object("wish", w.id).community(Some(w.community_id));
-    audit::record(&txn, now, entry.detail(format!("photo={}", photo.id))).await?;
-    txn.commit().await.map_err(StoreError::from)?;
-    Ok(photo)
+    let keys = [kept.key.clone(), kept.thumb_key.clone()];
+    let recorded: Result<Photo, AppError> = async {
+        let txn = begin_write(&state.db).await?;
+        let update = wish_store::add_update(&txn, w, Some(user.user.id), "photo", note, now).await?;
+        let photo = store::add(
+            &txn,
+            NewPhoto {
+                community_id: w.community_id,
+                wish_id: w.id,
+                update_id: Some(update.id),
+                key: kept.key,
+                thumb_key: kept.thumb_key,
+                content_type: kept.content_type.to_owned(),
+                width: kept.width,
+                height: kept.height,
+                bytes: kept.bytes,
+                uploaded_by: user.user.id,
+            },
+            now,
+        )
+        .await?;
+        let entry = user.audit("wish.photo").object("wish", w.id).community(Some(w.community_id));
+        audit::record(&txn, now, entry.detail(format!("photo={}", photo.id))).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        Ok(photo)
+    }
+    .await;
+    if recorded.is_err() {
+        Kept::discard(state, keys).await;
+    }
+    recorded
 }
 
 /// What a form sent: its text fields, and the photo if one was chosen. Reads urlencoded forms and multipart
