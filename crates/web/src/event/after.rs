@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -24,7 +24,7 @@ use super::flow::visible;
 use crate::auth::CurrentUser;
 use crate::grid::pages::parse_id;
 use crate::page::{PageCtx, render};
-use crate::wish::photos::{keep, read_form, refusal};
+use crate::wish::photos::{keep, read_form};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -342,13 +342,7 @@ async fn serve_photo(
 ) -> Result<Response, AppError> {
     let ev = visible(state, user, id).await?;
     let p = store::photo(&state.db, ev.id, parse_id(photo)?).await?.ok_or(AppError::NotFound)?;
-    let key = if thumb { &p.thumb_key } else { &p.key };
-    let bytes = state.media.get(key).await.map_err(refusal)?.ok_or(AppError::NotFound)?;
-    Ok((
-        [(header::CONTENT_TYPE, p.content_type.clone()), (header::CACHE_CONTROL, "private, max-age=86400".to_owned())],
-        bytes,
-    )
-        .into_response())
+    crate::wish::photos::photo_response(state, if thumb { &p.thumb_key } else { &p.key }, &p.content_type).await
 }
 
 async fn full(

@@ -10,10 +10,9 @@ use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use weizhili_core::access::ListScope;
 use weizhili_core::clock::china_time;
 use weizhili_store::event::{self as store, Event};
-use weizhili_store::grid::{self as grid_store, ResidentFilter};
+use weizhili_store::grid as grid_store;
 use weizhili_store::{StoreError, audit};
 
 use super::flow::{self, manages, visible};
@@ -118,17 +117,11 @@ async fn page(
     let checked_set = store::checked_in(&state.db, ev.id).await?;
     let me_checked = user.user.resident_id.is_some_and(|r| checked_set.contains(&r));
     let query = q.q.unwrap_or_default();
-    let mut found = Vec::new();
-    if staff && !query.trim().is_empty() {
-        let filter = ResidentFilter { q: Some(query.trim().to_owned()), page: 1, per_page: 20, ..Default::default() };
-        let scope = ListScope::Communities(vec![ev.community_id]);
-        for r in grid_store::residents(&state.db, &scope, &filter, state.clock.this_year()).await?.rows {
-            let label =
-                format!("{} · {}", r.resident.name, crate::grid::place_label(&r.building_name, &r.unit, &r.room));
-            let selected = checked_set.contains(&r.resident.id);
-            found.push(Choice { value: r.resident.id.to_string(), label, selected });
-        }
-    }
+    let found = if staff {
+        super::pages::find_residents(&state, ev.community_id, &query, |r| checked_set.contains(&r)).await?
+    } else {
+        vec![]
+    };
     let link = format!("{}/events/{}/check-in", crate::qr::public_base(&state.config, &headers), ev.id);
     let page = CheckInPage {
         day: day_label(c.lang, china_time(ev.starts_at).date_naive()),

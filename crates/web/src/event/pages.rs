@@ -362,17 +362,9 @@ pub(crate) async fn show_page(
             first.selected = true;
         }
     }
-    let mut found = Vec::new();
     let query = q.q.clone().unwrap_or_default();
-    if can_manage && !query.trim().is_empty() {
-        let filter = ResidentFilter { q: Some(query.trim().to_owned()), page: 1, per_page: 20, ..Default::default() };
-        let scope = ListScope::Communities(vec![ev.community_id]);
-        for r in grid_store::residents(&state.db, &scope, &filter, this_year).await?.rows {
-            let label =
-                format!("{} · {}", r.resident.name, crate::grid::place_label(&r.building_name, &r.unit, &r.room));
-            found.push(Choice { value: r.resident.id.to_string(), label, selected: taken.contains(&r.resident.id) });
-        }
-    }
+    let found =
+        if can_manage { find_residents(state, ev.community_id, &query, |r| taken.contains(&r)).await? } else { vec![] };
     let sessions = if ev.series_id.is_some() {
         store::sessions_of(&state.db, head.id)
             .await?
@@ -483,6 +475,30 @@ async fn cancel_signup(
         Ok(_) => Ok(Redirect::to(&format!("/events/{}?done=cancelled", ev.id)).into_response()),
         Err(e) => or_show(&state, c, &user, ev, e).await,
     }
+}
+
+/// Residents of the community whose name or phone tail matches `query` (staff's search for a proxy sign-up or a
+/// walk-in), at most 20; `marked` says which are already on the list.
+pub(super) async fn find_residents(
+    state: &AppState,
+    community_id: i64,
+    query: &str,
+    marked: impl Fn(i64) -> bool,
+) -> Result<Vec<Choice>, AppError> {
+    if query.trim().is_empty() {
+        return Ok(vec![]);
+    }
+    let filter = ResidentFilter { q: Some(query.trim().to_owned()), page: 1, per_page: 20, ..Default::default() };
+    let scope = ListScope::Communities(vec![community_id]);
+    let rows = grid_store::residents(&state.db, &scope, &filter, state.clock.this_year()).await?.rows;
+    Ok(rows
+        .into_iter()
+        .map(|r| Choice {
+            label: format!("{} · {}", r.resident.name, crate::grid::place_label(&r.building_name, &r.unit, &r.room)),
+            selected: marked(r.resident.id),
+            value: r.resident.id.to_string(),
+        })
+        .collect())
 }
 
 /// A Beijing-time "YYYY-MM-DD HH:MM" for forms.

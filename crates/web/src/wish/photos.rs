@@ -243,14 +243,14 @@ async fn serve_photo(
 ) -> Result<Response, AppError> {
     let w = involved_in(state, user, parse_id(id)?).await?;
     let p = store::get(&state.db, parse_id(photo)?).await?.filter(|p| p.owner_id == w.id).ok_or(AppError::NotFound)?;
-    let key = if thumb { &p.thumb_key } else { &p.key };
+    photo_response(state, if thumb { &p.thumb_key } else { &p.key }, &p.content_type).await
+}
+
+/// A stored photo as a response, for whoever the caller let see it: personal, so never in a shared cache.
+pub(crate) async fn photo_response(state: &AppState, key: &str, content_type: &str) -> Result<Response, AppError> {
     let bytes = state.media.get(key).await.map_err(refusal)?.ok_or(AppError::NotFound)?;
     Ok((
-        [
-            (header::CONTENT_TYPE, p.content_type.clone()),
-            // Personal: never in a shared cache.
-            (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
-        ],
+        [(header::CONTENT_TYPE, content_type.to_owned()), (header::CACHE_CONTROL, "private, max-age=86400".to_owned())],
         bytes,
     )
         .into_response())
