@@ -41,6 +41,29 @@ struct HomePage {
     signed_in: bool,
     /// "Median N days from publishing to fulfilment this month", for staff.
     median: Option<String>,
+    /// What is coming up in the community: a few events, each series once, soonest first.
+    coming: Vec<Line>,
+}
+
+/// The next few events of the community (a series by its next session only), as links for the home page.
+async fn coming_events(state: &AppState, c: &PageCtx, community_id: i64) -> Result<Vec<Line>, AppError> {
+    let now = state.clock.now();
+    let sessions =
+        weizhili_store::event::list(&state.db, community_id, now, now + chrono::Duration::days(14), None, 200).await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(sessions
+        .iter()
+        .filter(|e| e.status == "scheduled" && seen.insert(weizhili_store::event::head_of(e)))
+        .take(4)
+        .map(|e| {
+            let day =
+                crate::event::pages::day_label(c.lang, weizhili_core::clock::china_time(e.starts_at).date_naive());
+            Line {
+                label: format!("{day} {} · {}", crate::event::pages::time_range(e), e.title),
+                href: format!("/events/{}", e.id),
+            }
+        })
+        .collect())
 }
 
 fn tiles(c: &PageCtx, counts: &GridCounts, care_only: bool) -> Vec<Tile> {
@@ -71,6 +94,7 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
             next_steps: vec![Line { label: c.t("login-submit"), href: "/login".into() }],
             signed_in: false,
             median: None,
+            coming: vec![],
             c,
         }));
     };
@@ -199,5 +223,9 @@ async fn home(State(state): State<AppState>, c: PageCtx, MaybeUser(user): MaybeU
         }
         (c.ta("home-resident", "name", &user.user.display_name), intro, vec![])
     };
-    Ok(render(&HomePage { c, heading, intro, tiles, next_steps, signed_in: true, median }))
+    let coming = match user.community_id() {
+        Some(cid) => coming_events(&state, &c, cid).await?,
+        None => vec![],
+    };
+    Ok(render(&HomePage { c, heading, intro, tiles, next_steps, signed_in: true, median, coming }))
 }

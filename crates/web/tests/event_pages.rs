@@ -292,3 +292,15 @@ async fn staff_make_a_term_of_sessions_on_the_form_and_bad_input_comes_back_with
     let (_, page) = staff.page(&to).await;
     assert!(page.contains("id=\"sessions\"") && page.contains("暑期托管班"));
 }
+
+#[tokio::test]
+async fn the_home_page_shows_what_is_coming_each_series_once() {
+    let app = spawn_app().await;
+    app.login_as("jumin").await;
+    let (status, home) = app.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    let card = home.split("id=\"coming-events\"").nth(1).expect("a coming-events card");
+    let card = card.split("</section>").next().unwrap();
+    assert_eq!(card.matches("四点半课堂").count(), 1, "the daily class once: {card}");
+    assert!(card.contains("href=\"/events/"));
+}

@@ -156,3 +156,5 @@ error-bad-time = The time is not right: write it like 16:30.
 error-capacity-below-taken = There cannot be fewer places than people already signed up.
 error-event-cancelled = This event is cancelled.
 error-check-in-closed = Check-in is open from an hour before the start to an hour after the end. Please ask the staff at the event.
+home-coming-events = Coming up
+home-all-events = All events

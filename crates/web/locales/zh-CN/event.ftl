@@ -156,3 +156,5 @@ error-bad-time = 时间格式不对，请按 16:30 这样填写。
 error-capacity-below-taken = 名额不能少于已经报上名的人数。
 error-event-cancelled = 这个活动已经取消了。
 error-check-in-closed = 现在不在签到时间内（活动开始前 1 小时到结束后 1 小时）。请找现场社工签到。
+home-coming-events = 近期活动
+home-all-events = 看全部活动
