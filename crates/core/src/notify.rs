@@ -35,6 +35,8 @@ pub enum Kind {
     EventChanged,
     /// To the households signed up: the event is cancelled.
     EventCancelled,
+    /// To a volunteer: staff put them on an event's shift.
+    ShiftAssigned,
 }
 
 impl Kind {
@@ -54,10 +56,11 @@ impl Kind {
             Kind::EventPromoted => "event_promoted",
             Kind::EventChanged => "event_changed",
             Kind::EventCancelled => "event_cancelled",
+            Kind::ShiftAssigned => "shift_assigned",
         }
     }
 
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::WishPublished,
         Kind::WishRejected,
         Kind::WishClaimed,
@@ -72,6 +75,7 @@ impl Kind {
         Kind::EventPromoted,
         Kind::EventChanged,
         Kind::EventCancelled,
+        Kind::ShiftAssigned,
     ];
 }
 

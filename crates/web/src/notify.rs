@@ -36,7 +36,7 @@ pub struct NotificationView {
     pub id: i64,
     /// wish_published, wish_rejected, wish_claimed, wish_fulfilled, claim_revoked, claim_lapsing, claim_lapsed,
     /// wish_offered, wish_submitted, staff_claim_lapsing, daily_summary, event_promoted, event_changed,
-    /// event_cancelled.
+    /// event_cancelled, shift_assigned.
     pub kind: String,
     pub wish_id: Option<i64>,
     /// The event (session) it is about.

@@ -89,6 +89,10 @@ async fn a_volunteer_takes_a_shift_and_staff_mark_it_served_into_a_pending_recor
     let (_, v2) = app.api_get(&volunteer2, "/api/v1/me").await;
     let (status, put_on) = app.api_send(&staff, Method::POST, &assign, json!({"user_id": v2["id"]})).await;
     assert_eq!((status, put_on["assigned"].as_bool()), (StatusCode::CREATED, Some(true)), "{put_on}");
+    // Put on a shift by staff, they are told, with a link to the event.
+    let (_, told) = app.api_get(&volunteer2, "/api/v1/notifications").await;
+    let told = told["items"].as_array().cloned().unwrap_or_default();
+    assert!(told.iter().any(|n| n["kind"] == "shift_assigned" && n["event_id"] == ev["id"]), "{told:?}");
 
     let served = format!("/api/v1/events/{}/volunteers/{}/served", ev["id"], on["id"]);
     let (status, early) = app.api_send(&staff, Method::POST, &served, json!({})).await;

@@ -20,6 +20,7 @@ notice-daily-summary = { $date }: { $submitted } wishes wait for review, { $laps
 notice-event-promoted = A place came free at “{ $title }”: you are signed up
 notice-event-changed = The time or place of “{ $title }”, which you signed up for, has changed
 notice-event-cancelled = “{ $title }”, which you signed up for, is cancelled
+notice-shift-assigned = Staff put you on a volunteer shift at “{ $title }”
 nav-service = Volunteer hours
 service-title = Volunteer service records
 service-my-confirmed = My confirmed volunteer hours: { $hours }

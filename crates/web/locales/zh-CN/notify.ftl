@@ -20,6 +20,7 @@ notice-daily-summary = { $date } 今日待办：{ $submitted } 个心愿待审�
 notice-event-promoted = 您候补的活动“{ $title }”有名额了，已为您报上名
 notice-event-changed = 您报名的活动“{ $title }”时间或地点有变动，请查看
 notice-event-cancelled = 您报名的活动“{ $title }”取消了
+notice-shift-assigned = 社工安排您在活动“{ $title }”做志愿者
 nav-service = 志愿时长
 service-title = 志愿服务记录
 service-my-confirmed = 我已确认的志愿时长：{ $hours } 小时

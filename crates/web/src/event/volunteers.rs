@@ -198,6 +198,26 @@ async fn take(
     let on = store::take_shift(&txn, shift.id, user_id, assigned_by, decide, now).await.map_err(store_refusal)?;
     let entry = user.audit("event.shift_take").object("event", ev.id).community(Some(ev.community_id));
     audit::record(&txn, now, entry.detail(format!("shift={} user={user_id}", shift.id))).await?;
+    if assigned_by.is_some() {
+        // Put on a shift by staff: they hear of it, with the role and the time.
+        let local = |t| weizhili_core::clock::china_time(t);
+        let detail = format!(
+            "{} {} {}–{}",
+            shift.role,
+            local(shift.starts_at).format("%m-%d"),
+            local(shift.starts_at).format("%H:%M"),
+            local(shift.ends_at).format("%H:%M")
+        );
+        let notice = weizhili_store::notify::Notice {
+            community_id: Some(ev.community_id),
+            kind: weizhili_core::notify::Kind::ShiftAssigned,
+            wish_id: None,
+            event_id: Some(ev.id),
+            title: ev.title.clone(),
+            detail: Some(detail),
+        };
+        weizhili_store::notify::send(&txn, &[user_id], &notice, now).await?;
+    }
     txn.commit().await.map_err(StoreError::from)?;
     Ok(on)
 }
