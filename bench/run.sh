@@ -36,5 +36,7 @@ run "login page (no database)" /login "X-Bench: 1"
 run "staff resident list, 20 rows (6 queries)" "/residents" "Cookie: wzl_session=$SESSION"
 run "staff list filtered by building" "/residents?building=3" "Cookie: wzl_session=$SESSION"
 run "JSON resident list, 50 rows (bearer token)" "/api/v1/residents" "Authorization: Bearer $TOKEN"
+run "event calendar, next 31 days (signed in)" "/events" "Cookie: wzl_session=$SESSION"
+run "iCalendar feed (public)" "/communities/1/events.ics" "X-Bench: 1"
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

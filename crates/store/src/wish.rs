@@ -169,36 +169,6 @@ pub async fn active_claim(db: &impl ConnectionTrait, wish_id: i64) -> Result<Opt
         .await?)
 }
 
-/// Claims a published wish for `user_id`, inside the caller's write transaction: the wish's move to `claimed`
-/// (compare and set on `published`), the claim row (the partial unique index admits one active claim per wish)
-/// and the story entry. Whoever comes second gets `Conflict("wish_already_claimed")`; a wish that is not on the
-/// wall any more gets the code `core::wish::transition` gives.
-pub async fn claim(
-    db: &impl ConnectionTrait,
-    current: &Wish,
-    user_id: i64,
-    organisation: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<(Wish, Claim)> {
-    let published = Wish { status: WishStatus::Published.as_str().to_owned(), ..current.clone() };
-    let moved = match apply(db, &published, WishAction::Claim, Change::default(), now).await {
-        Ok(moved) => moved,
-        Err(StoreError::Conflict("wish_changed")) => {
-            // Tell the loser why, from the status the wish is in now.
-            let fresh = get(db, current.id).await?.ok_or(StoreError::NotFound)?;
-            let code = match transition(status_of(&fresh)?, WishAction::Claim) {
-                Err(e) => e.code(),
-                Ok(_) => "wish_changed",
-            };
-            return Err(StoreError::Conflict(code));
-        }
-        Err(e) => return Err(e),
-    };
-    let claim = insert_claim(db, &moved, user_id, organisation, now).await?;
-    add_update(db, &moved, Some(user_id), "claim", None, now).await?;
-    Ok((moved, claim))
-}
-
 /// Inserts an active claim; a second active claim of the same wish is `Conflict("wish_already_claimed")`.
 pub async fn insert_claim(
     db: &impl ConnectionTrait,
@@ -458,23 +428,40 @@ pub async fn decorate(db: &impl ConnectionTrait, wishes: Vec<Wish>) -> Result<Ve
 
 /// A row for one wish whose claim and claimant are known already (the answer to a claim): two queries, for the
 /// building and the wisher.
-pub async fn row_with_claim(db: &impl ConnectionTrait, w: Wish, claim: Claim, claimant_name: String) -> Result<Row> {
-    let building_name = match w.building_id {
-        Some(id) => building::Entity::find_by_id(id).one(db).await?.map(|b| b.name),
-        None => None,
-    };
-    let wisher_name = match w.resident_id {
-        Some(id) => {
-            resident::Entity::find_by_id(id)
-                .select_only()
-                .column(resident::Column::Name)
-                .into_tuple::<String>()
-                .one(db)
-                .await?
-        }
-        None => None,
-    };
-    Ok(Row { wish: w, building_name, wisher_name, claim: Some(claim), claimant_name: Some(claimant_name) })
+/// A wish with its building's name and its wisher's name, in one statement (the claim path reads this once and
+/// answers from it).
+pub async fn get_with_names(db: &impl ConnectionTrait, id: i64) -> Result<Option<Row>> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct WithNames {
+        #[sea_orm(nested)]
+        wish: Wish,
+        building_name: Option<String>,
+        wisher_name: Option<String>,
+    }
+    use sea_orm::sea_query::{ExprTrait, Query};
+    let building_name = Query::select()
+        .column((building::Entity, building::Column::Name))
+        .from(building::Entity)
+        .and_where(Expr::col((building::Entity, building::Column::Id)).equals((wish::Entity, wish::Column::BuildingId)))
+        .to_owned();
+    let wisher_name = Query::select()
+        .column((resident::Entity, resident::Column::Name))
+        .from(resident::Entity)
+        .and_where(Expr::col((resident::Entity, resident::Column::Id)).equals((wish::Entity, wish::Column::ResidentId)))
+        .to_owned();
+    let found = wish::Entity::find_by_id(id)
+        .expr_as(Expr::SubQuery(None, Box::new(building_name.into())), "building_name")
+        .expr_as(Expr::SubQuery(None, Box::new(wisher_name.into())), "wisher_name")
+        .into_model::<WithNames>()
+        .one(db)
+        .await?;
+    Ok(found.map(|f| Row {
+        wish: f.wish,
+        building_name: f.building_name,
+        wisher_name: f.wisher_name,
+        claim: None,
+        claimant_name: None,
+    }))
 }
 
 /// Open wishes of a household other than `except`, newest first: staff see them before publishing another.

@@ -300,16 +300,13 @@ pub async fn perform(
 /// Claims wish `id` for the user: the hot path (a wall of wishes, many helpers at once), so it reads the wish
 /// once, decides who may claim from it alone, and writes the move, the claim, the story, the audit entry and the
 /// wisher's notification in one transaction. Returns the moved wish and the claim.
-pub async fn claim(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    input: ActionInput,
-) -> Result<(Wish, store::Claim), AppError> {
-    let w = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let status = store::status_of(&w)?;
+pub async fn claim(state: &AppState, user: &CurrentUser, id: i64, input: ActionInput) -> Result<store::Row, AppError> {
+    // The wish with its building's and wisher's names, in one read: the answer is built from it.
+    let found = store::get_with_names(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let w = &found.wish;
+    let status = store::status_of(w)?;
     // Whoever claims holds no claim on it yet: the standing needs none.
-    let s = super::standing(user, &w, None);
+    let s = super::standing(user, w, None);
     if !(s.in_story() || (s.helper && status.on_wall())) {
         return Err(AppError::NotFound);
     }
@@ -330,7 +327,7 @@ pub async fn claim(
         store::ClaimOutcome::Refused(code) => return Err(AppError::Conflict(code)),
     };
     super::announce(state, &moved, WishStatus::Claimed);
-    Ok((moved, claim))
+    Ok(store::Row { wish: moved, claim: Some(claim), claimant_name: Some(user.user.display_name.clone()), ..found })
 }
 
 /// What a move sets off besides itself, in the same transaction: the people told, the offer to a paired helper,

@@ -154,8 +154,7 @@ pub async fn act(
     let input = body.map(|Json(b)| b).unwrap_or_default();
     if action == "claim" {
         // The claimant's answer is built from what the claim wrote, not read back.
-        let (moved, claim) = super::actions::claim(&state, &user, parse_id(&id)?, input).await?;
-        let row = store::row_with_claim(&state.db, moved, claim, user.user.display_name.clone()).await?;
+        let row = super::actions::claim(&state, &user, parse_id(&id)?, input).await?;
         let s = super::standing(&user, &row.wish, row.claim.as_ref());
         return Ok(Json(WishView::build(&row, s.involved)));
     }
