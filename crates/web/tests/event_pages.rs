@@ -291,6 +291,15 @@ async fn staff_make_a_term_of_sessions_on_the_form_and_bad_input_comes_back_with
     assert!(sessions.iter().all(|s| s.project_id.is_some() && s.min_age == Some(6)));
     let (_, page) = staff.page(&to).await;
     assert!(page.contains("id=\"sessions\"") && page.contains("暑期托管班"));
+    // The first day is called off (a typhoon): the term still takes sign-ups.
+    let response = staff.post_form(&format!("/events/{head}/cancel"), &[("scope", "session")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (child, _) = jumin_grandchild(&app).await;
+    let jumin = app.api_token("jumin").await;
+    let path = format!("/api/v1/events/{head}/signups");
+    let (status, signed) =
+        app.api_send(&jumin, reqwest::Method::POST, &path, serde_json::json!({"resident_id": child})).await;
+    assert_eq!(status, StatusCode::CREATED, "{signed}");
 }
 
 #[tokio::test]

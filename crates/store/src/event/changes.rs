@@ -131,19 +131,21 @@ pub async fn checkins(db: &impl ConnectionTrait, session_id: i64) -> Result<Vec<
         .await?)
 }
 
-/// When the last session of `ev`'s series starts (its own start when it stands alone): a series takes sign-ups
-/// until then, so a child can join the "430" class mid-term.
-pub async fn last_start(db: &impl ConnectionTrait, ev: &Event) -> Result<DateTime<Utc>> {
+/// When the last session of `ev`'s series still on starts (its own start when it stands alone), or `None` when
+/// every session is cancelled: a series takes sign-ups until then, so a child can join the "430" class mid-term,
+/// and a cancelled first session (a holiday) does not close the term.
+pub async fn last_start(db: &impl ConnectionTrait, ev: &Event) -> Result<Option<DateTime<Utc>>> {
     if ev.series_id.is_none() {
-        return Ok(ev.starts_at);
+        return Ok((ev.status == "scheduled").then_some(ev.starts_at));
     }
     let last: Option<DateTime<Utc>> = event::Entity::find()
         .select_only()
         .expr(Func::max(Expr::col(event::Column::StartsAt)))
         .filter(series_condition(ev))
+        .filter(event::Column::Status.eq("scheduled"))
         .into_tuple()
         .one(db)
         .await?
         .flatten();
-    Ok(last.unwrap_or(ev.starts_at))
+    Ok(last)
 }

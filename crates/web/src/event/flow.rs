@@ -88,9 +88,8 @@ pub async fn sign_up(
     waitlist: bool,
 ) -> Result<(Signup, SignedUpBy, String), AppError> {
     let head = store::get(&state.db, store::head_of(session)).await?.ok_or(AppError::NotFound)?;
-    if head.status == "cancelled" {
-        return Err(AppError::Conflict("signup_closed"));
-    }
+    // Open until the last session still on starts; nothing to sign up for when every session is cancelled.
+    let closes = store::last_start(&state.db, &head).await?.ok_or(AppError::Conflict("signup_closed"))?;
     let staff = manages(user, &head);
     let own = match user.user.resident_id {
         Some(r) => grid::resident(&state.db, r).await?.map(|row| row.resident),
@@ -116,7 +115,6 @@ pub async fn sign_up(
     };
     let as_whom = may_sign_up_for(&signer, &attendee, on).map_err(refusal)?;
     eligible(audience_of(&head), attendee.birth_year, on).map_err(refusal)?;
-    let closes = store::last_start(&state.db, &head).await?;
     let now = state.clock.now();
     let when_full = if waitlist { WhenFull::Waitlist } else { WhenFull::Refuse };
     let decide = |ev: &Event, already: bool, waiting: u32| {

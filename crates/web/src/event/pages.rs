@@ -322,13 +322,15 @@ pub(crate) async fn show_page(
         })
         .collect();
     let taken: Vec<i64> = signups.iter().map(|s| s.resident_id).collect();
-    let closes = store::last_start(&state.db, &head).await?;
-    let terms = weizhili_core::event::SignupTerms {
-        capacity: capacity_of(&head),
-        deadline: head.signup_deadline,
-        starts_at: closes,
+    let open = match store::last_start(&state.db, &head).await? {
+        Some(closes) => weizhili_core::event::SignupTerms {
+            capacity: capacity_of(&head),
+            deadline: head.signup_deadline,
+            starts_at: closes,
+        }
+        .is_open(now),
+        None => false,
     };
-    let open = head.status == "scheduled" && terms.is_open(now);
     let on = china_time(head.starts_at).date_naive();
     let this_year = state.clock.this_year();
     let mut choices = Vec::new();
