@@ -275,6 +275,9 @@ async fn bad_input_is_refused_with_a_code_and_mahjong_and_guandan_are_handled_ho
     let neighbour = app.resident_in("幸福里社区", "5栋").await;
     let (status, body) = post("jumin", players.clone(), json!({"partner_id": neighbour})).await;
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("partner_not_in_household")), "{body}");
+    let jumin = weizhili_store::account::user_by_login(&app.db, "jumin").await.unwrap().unwrap();
+    let (status, body) = post("jumin", players.clone(), json!({"partner_id": jumin.resident_id})).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("partner_is_self")), "{body}");
     let (status, team) = post("staff", players.clone(), json!({"resident_id": two[0], "partner_id": two[1]})).await;
     assert_eq!((status, team["partner_id"].as_i64()), (StatusCode::CREATED, Some(two[1])), "{team}");
     let (status, body) = post("staff", players.clone(), json!({"resident_id": two[1]})).await;

@@ -121,3 +121,4 @@ error-competition-unknown-entrant = A pairing names a player who is not register
 error-competition-entrant-twice-in-round = The same player appears twice in this round.
 error-competition-round-out-of-order = The rounds are out of order: finish the round before.
 error-bad-competition-score = The score is not right.
+error-partner-is-self = Choose someone else as partner, not the player themselves.

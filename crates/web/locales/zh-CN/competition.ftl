@@ -121,3 +121,4 @@ error-competition-unknown-entrant = 对阵里有不在名单上的选手。
 error-competition-entrant-twice-in-round = 同一位选手在这一轮出现了两次。
 error-competition-round-out-of-order = 轮次顺序不对，请先完成前一轮。
 error-bad-competition-score = 比分填写有误。
+error-partner-is-self = 搭档要另选一位，不能选自己。
