@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod claims;
 mod competitions;
 mod event_after;
 mod event_pages;
