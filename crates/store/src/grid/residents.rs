@@ -161,6 +161,16 @@ async fn decorate(db: &impl ConnectionTrait, rows: Vec<Resident>) -> Result<Vec<
         .collect())
 }
 
+/// Many residents with their addresses, in one round of queries, by id (for lists built from other rows, such as
+/// an event's sign-ups).
+pub async fn residents_by_id(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, ResidentRow>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = resident::Entity::find().filter(resident::Column::Id.is_in(ids)).all(db).await?;
+    Ok(decorate(db, found).await?.into_iter().map(|r| (r.resident.id, r)).collect())
+}
+
 pub async fn resident(db: &impl ConnectionTrait, id: i64) -> Result<Option<ResidentRow>> {
     let Some(found) = resident::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);

@@ -58,8 +58,11 @@ async fn people(state: &AppState, lang: Lang, session: &Event) -> Result<Vec<Per
     };
     let mut out = Vec::new();
     let signups = store::signups(&state.db, head).await?;
-    for s in signups.iter().filter(|s| !s.walk_in || checkins.iter().any(|c| c.resident_id == s.resident_id)) {
-        let Some(row) = grid_store::resident(&state.db, s.resident_id).await? else { continue };
+    let shown: Vec<_> =
+        signups.iter().filter(|s| !s.walk_in || checkins.iter().any(|c| c.resident_id == s.resident_id)).collect();
+    let residents = grid_store::residents_by_id(&state.db, shown.iter().map(|s| s.resident_id).collect()).await?;
+    for s in shown {
+        let Some(row) = residents.get(&s.resident_id) else { continue };
         let how = if s.walk_in {
             lang.t("event-status-walk-in")
         } else if s.status == "waitlisted" {
