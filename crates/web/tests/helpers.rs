@@ -33,16 +33,16 @@ enum Template {
 
 static TEMPLATE: OnceCell<Template> = OnceCell::const_new();
 
-fn postgres_url() -> Option<String> {
+pub fn postgres_url() -> Option<String> {
     std::env::var("WEIZHILI_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
 }
 
-fn unique(prefix: &str) -> String {
+pub fn unique(prefix: &str) -> String {
     format!("{prefix}_{}_{}", std::process::id(), weizhili_web::auth::random_token()[..10].to_owned())
 }
 
 /// `postgres://u@h:p/db?x` with the database replaced.
-fn with_database(url: &str, db: &str) -> String {
+pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = url.split_once('?').map(|(b, q)| (b, Some(q))).unwrap_or((url, None));
     let cut = base.rfind('/').filter(|i| *i > "postgres://".len()).unwrap_or(base.len());
     let mut out = format!("{}/{db}", &base[..cut]);
@@ -168,14 +168,19 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     let (db, db_url) = fresh_db().await;
+    spawn_app_on(db, db_url, config).await.0
+}
+
+/// The app on a database of the caller's; the handle stops it (`abort`).
+pub async fn spawn_app_on(db: Db, db_url: String, config: WebConfig) -> (TestApp, tokio::task::JoinHandle<()>) {
     let clock = Arc::new(FixedClock::new(start_time()));
     let state = AppState::new(db.clone(), clock.clone(), config, test_media());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         let _ = weizhili_web::serve(state, listener).await;
     });
-    TestApp { addr, db, db_url, clock, client: new_client(), csrf: Mutex::new(String::new()) }
+    (TestApp { addr, db, db_url, clock, client: new_client(), csrf: Mutex::new(String::new()) }, server)
 }
 
 /// Photo storage for tests: a real folder, one per test process (keys are random, so tests do not collide).

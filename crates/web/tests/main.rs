@@ -4,6 +4,7 @@
 
 #![expect(clippy::unwrap_used, reason = "a test that cannot unwrap should fail loudly")]
 
+mod fixture;
 mod helpers;
 
 mod auth;
