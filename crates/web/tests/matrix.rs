@@ -253,6 +253,7 @@ struct Ids {
     notification: i64,
 }
 
+#[expect(clippy::field_reassign_with_default, reason = "the ids are found one after another, some from others")]
 async fn prepare(app: &TestApp, callers: &[Caller]) -> Ids {
     let token = |i: usize| callers[i].token.clone().unwrap();
     let (staff, volunteer, jumin) = (token(2), token(5), token(6));
