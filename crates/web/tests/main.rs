@@ -11,6 +11,7 @@ mod claims;
 mod competitions;
 mod event_after;
 mod event_pages;
+mod event_series;
 mod events;
 mod followup;
 mod grid;
