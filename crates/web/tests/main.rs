@@ -15,6 +15,7 @@ mod event_series;
 mod events;
 mod followup;
 mod grid;
+mod group_leaders;
 mod matrix;
 mod ops;
 mod photos;
