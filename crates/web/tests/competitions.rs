@@ -281,7 +281,7 @@ async fn bad_input_is_refused_with_a_code_and_mahjong_and_guandan_are_handled_ho
     let (status, team) = post("staff", players.clone(), json!({"resident_id": two[0], "partner_id": two[1]})).await;
     assert_eq!((status, team["partner_id"].as_i64()), (StatusCode::CREATED, Some(two[1])), "{team}");
     let (status, body) = post("staff", players.clone(), json!({"resident_id": two[1]})).await;
-    assert_eq!(code(&body), Some("partner_required"), "{status}");
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, Some("partner_required")));
     let (status, body) = post("staff", players, json!({"resident_id": two[1], "partner_id": two[0]})).await;
     assert_eq!((status, code(&body)), (StatusCode::CONFLICT, Some("already_registered")));
 }

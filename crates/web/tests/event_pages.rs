@@ -294,6 +294,10 @@ async fn staff_make_a_term_of_sessions_on_the_form_and_bad_input_comes_back_with
     // The first day is called off (a typhoon): the term still takes sign-ups.
     let response = staff.post_form(&format!("/events/{head}/cancel"), &[("scope", "session")]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let statuses: Vec<String> =
+        event::sessions_of(&app.db, head).await.unwrap().into_iter().map(|s| s.status).collect();
+    assert_eq!(statuses[0], "cancelled", "the first day is off");
+    assert!(statuses[1..].iter().all(|s| s == "scheduled"), "the rest of the term is on: {statuses:?}");
     let (child, _) = jumin_grandchild(&app).await;
     let jumin = app.api_token("jumin").await;
     let path = format!("/api/v1/events/{head}/signups");

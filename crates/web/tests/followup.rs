@@ -150,8 +150,11 @@ async fn staff_get_one_summary_a_day_or_each_event_when_they_ask() {
     app.clock.advance(chrono::Duration::days(1));
     weizhili_web::run_timed_work(&daily).await;
     assert_eq!(summaries(notices(&app, &staff).await), 2);
-    let other = app.api_token("shegong2").await;
-    assert!(notices(&app, &other).await.iter().all(|(_, t)| t != "帮我修水龙头"));
+    let (xingfuli, heping) = (community(&app, "幸福里社区").await, community(&app, "和平社区").await);
+    let about = summaries_about(&app, "shegong").await;
+    assert!(!about.is_empty() && about.iter().all(|c| *c == Some(xingfuli)), "{about:?}");
+    let about = summaries_about(&app, "shegong2").await;
+    assert!(about.iter().all(|c| *c == Some(heping)), "和平's staff hear nothing of 幸福里: {about:?}");
 
     // A community that asked for each event hears of each new wish.
     let eager = spawn_app_with(weizhili_web::WebConfig {
@@ -163,6 +166,47 @@ async fn staff_get_one_summary_a_day_or_each_event_when_they_ask() {
     let staff = eager.api_token("shegong").await;
     submit(&eager, &jumin, "想学太极拳").await;
     assert!(notices(&eager, &staff).await.contains(&("wish_submitted".into(), "想学太极拳".into())));
+}
+
+async fn community(app: &TestApp, name: &str) -> i64 {
+    weizhili_store::grid::community_by_name(&app.db, name).await.unwrap().unwrap().id
+}
+
+/// The communities the daily summaries a person got are about, as stored (the API does not say).
+async fn summaries_about(app: &TestApp, login: &str) -> Vec<Option<i64>> {
+    let list = weizhili_store::notify::list(&app.db, user_id(app, login).await, 1, 100).await.unwrap();
+    list.rows.into_iter().filter(|n| n.kind == "daily_summary").map(|n| n.community_id).collect()
+}
+
+#[tokio::test]
+async fn the_daily_summary_waits_for_eight_oclock_beijing_time_and_goes_once_a_day() {
+    let app = spawn_app().await;
+    let jumin = app.api_token("jumin").await;
+    let staff = app.api_token("shegong").await;
+    submit(&app, &jumin, "帮我换个门锁").await;
+    let daily = state(&app, weizhili_web::WebConfig::default());
+    let summaries = async || notices(&app, &staff).await.iter().filter(|(k, _)| k == "daily_summary").count();
+    // 2026-06-02 07:59 Beijing time (23:59 UTC the day before): too early.
+    app.clock.advance(chrono::Duration::hours(21) + chrono::Duration::minutes(59));
+    assert_eq!(weizhili_core::clock::china_time(app.clock.now()).format("%H:%M").to_string(), "07:59");
+    weizhili_web::run_timed_work(&daily).await;
+    assert_eq!(summaries().await, 0, "nothing before 08:00");
+    app.clock.advance(chrono::Duration::minutes(1));
+    weizhili_web::run_timed_work(&daily).await;
+    assert_eq!(summaries().await, 1, "at 08:00");
+    // Later rounds the same day send nothing more, up to the last minute of the day.
+    weizhili_web::run_timed_work(&daily).await;
+    app.clock.advance(chrono::Duration::hours(15) + chrono::Duration::minutes(59));
+    weizhili_web::run_timed_work(&daily).await;
+    assert_eq!(summaries().await, 1, "once a day");
+    // The next morning: nothing at 07:59, one on the first round after 08:00.
+    app.clock.advance(chrono::Duration::hours(8));
+    weizhili_web::run_timed_work(&daily).await;
+    assert_eq!(summaries().await, 1, "not before 08:00 the next day either");
+    app.clock.advance(chrono::Duration::minutes(5));
+    weizhili_web::run_timed_work(&daily).await;
+    weizhili_web::run_timed_work(&daily).await;
+    assert_eq!(summaries().await, 2);
 }
 
 #[tokio::test]

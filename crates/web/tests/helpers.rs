@@ -318,3 +318,9 @@ pub fn csrf_header(token: &str) -> HeaderMap {
 pub fn urlencode(s: &str) -> String {
     weizhili_web::page::urlencode(s)
 }
+
+/// One round of the timed work the server runs every few minutes, at the test's clock.
+pub async fn run_timed_work(app: &TestApp) {
+    let state = AppState::new(app.db.clone(), app.clock.clone(), WebConfig::default(), test_media());
+    weizhili_web::run_timed_work(&state).await;
+}

@@ -92,7 +92,8 @@ async fn a_photo_loses_its_exif_and_gps_and_only_the_people_involved_see_it() {
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     }
     let anonymous = crate::helpers::new_client().get(app.url(url)).send().await.unwrap();
-    assert_ne!(anonymous.status(), StatusCode::OK);
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER, "nobody signed in is sent to sign in");
+    assert_eq!(anonymous.headers()["location"], format!("/login?next={}", crate::helpers::urlencode(url)).as_str());
     // The story says so, the list has it, the wall does not show photos.
     let (_, story) = app.api_get(&jumin, &format!("/api/v1/wishes/{}/updates", w["id"])).await;
     assert!(story.as_array().unwrap().iter().any(|u| u["kind"] == "photo" && u["text"] == "修好了"));

@@ -74,14 +74,15 @@ pub async fn cancel_event(
     Ok(done.rows_affected)
 }
 
-/// The households with a live sign-up for `session`'s series: whom to tell of a change.
+/// The households with a live sign-up for `session`'s series: whom to tell of a change. Someone checked in to an
+/// earlier session (`attended`) is still coming to the rest of the series, so they are told too.
 pub async fn signed_up_households(db: &impl ConnectionTrait, session: &Event) -> Result<Vec<i64>> {
     Ok(event_signup::Entity::find()
         .select_only()
         .column(event_signup::Column::HouseholdId)
         .distinct()
         .filter(event_signup::Column::EventId.eq(head_of(session)))
-        .filter(event_signup::Column::Status.is_in(["registered", "waitlisted"]))
+        .filter(event_signup::Column::Status.is_in(["registered", "waitlisted", "attended"]))
         .into_tuple()
         .all(db)
         .await?)

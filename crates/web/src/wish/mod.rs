@@ -192,29 +192,50 @@ pub struct WallItem {
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// Digits that could be a phone or a room number (three or more in a row) are hidden on the wall, whatever the
-/// wisher wrote.
+/// What people put between the digits of one phone or room number: spaces and dashes ("138 0013 8000"), and the
+/// words of an address ("18楼01", "18层01室", "2单元5层02").
+const NUMBER_JOINERS: [char; 17] =
+    [' ', '\u{3000}', '-', '－', '—', '–', '_', '#', '楼', '层', '号', '室', '单', '元', '栋', '幢', '座'];
+
+/// Digits that could be a phone or a room number are hidden on the wall, whatever the wisher wrote: three or more
+/// in a row, and short groups of digits that only joiners ([`NUMBER_JOINERS`], at most two at a time) hold
+/// together into three or more ("18楼01" is room 1801). A lone short number stays ("3楼", "2个灯泡").
 pub fn scrub_digits(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 3 {
-            out.push_str(&"*".repeat(run.chars().count()));
-        } else {
-            out.push_str(run);
+    let chars: Vec<char> = text.chars().collect();
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut hide = vec![false; chars.len()];
+    // Short runs held together so far; hidden when they add up to three digits or more.
+    let mut group: Vec<std::ops::Range<usize>> = Vec::new();
+    let flush = |group: &mut Vec<std::ops::Range<usize>>, hide: &mut [bool]| {
+        if group.iter().map(ExactSizeIterator::len).sum::<usize>() >= 3 {
+            group.iter().for_each(|run| hide[run.clone()].fill(true));
         }
-        run.clear();
+        group.clear();
     };
-    for ch in text.chars() {
-        if ch.is_ascii_digit() || ('０'..='９').contains(&ch) {
-            run.push(ch);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(ch);
+    let mut at = 0;
+    while at < chars.len() {
+        if !is_digit(chars[at]) {
+            at += 1;
+            continue;
         }
+        let run = at..chars[at..].iter().position(|c| !is_digit(*c)).map_or(chars.len(), |n| at + n);
+        at = run.end;
+        if run.len() >= 3 {
+            flush(&mut group, &mut hide);
+            hide[run].fill(true);
+            continue;
+        }
+        let joined = group.last().is_some_and(|last| {
+            let between = &chars[last.end..run.start];
+            between.len() <= 2 && between.iter().all(|c| NUMBER_JOINERS.contains(c))
+        });
+        if !joined {
+            flush(&mut group, &mut hide);
+        }
+        group.push(run);
     }
-    flush(&mut run, &mut out);
-    out
+    flush(&mut group, &mut hide);
+    chars.iter().zip(hide).map(|(c, hidden)| if hidden { '*' } else { *c }).collect()
 }
 
 /// Text for the wall: phone-like digits starred, and the wisher's name (whole, or the given name alone) replaced
@@ -294,5 +315,24 @@ mod tests {
         assert_eq!(wall_text("我是秀英", Some("王秀英"), true), "我是某");
         assert_eq!(wall_text("3楼301，换2个灯泡", None, false), "3楼***，换2个灯泡");
         assert_eq!(scrub_digits("电话１３８００１３８０００"), "电话***********");
+    }
+
+    #[test]
+    fn a_room_or_phone_split_into_short_groups_is_hidden_too() {
+        for (typed, shown) in [
+            ("住18楼01", "住**楼**"),
+            ("18层01室", "**层**室"),
+            ("1-1801", "1-****"),
+            ("2单元5层02", "*单元*层**"),
+            ("1 3 8 0 0 1 3 8 0 0 0", "* * * * * * * * * * *"),
+            ("138－0013－8000", "***－****－****"),
+        ] {
+            assert_eq!(scrub_digits(typed), shown, "{typed}");
+        }
+        // A lone short number is no one's address; nor are short numbers apart.
+        for kept in ["3楼楼道灯坏了", "2号楼3单元", "10点到12点", "买2斤鸡蛋和3斤苹果", "体温37.5度"]
+        {
+            assert_eq!(scrub_digits(kept), kept);
+        }
     }
 }
