@@ -9,6 +9,7 @@ mod helpers;
 mod auth;
 mod claims;
 mod competitions;
+mod csrf;
 mod event_after;
 mod event_pages;
 mod events;
