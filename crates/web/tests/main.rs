@@ -18,6 +18,7 @@ mod grid;
 mod matrix;
 mod ops;
 mod photos;
+mod races;
 mod roster;
 mod wall;
 mod wish;
