@@ -318,6 +318,11 @@ pub async fn check_in(
     now: DateTime<Utc>,
 ) -> Result<(Checkin, bool)> {
     use crate::entity::event_checkin;
+    let head = head_of(session);
+    // A double tap, or staff and the resident at once: without the series' row held (on PostgreSQL `FOR UPDATE`;
+    // SQLite's write transaction holds the whole database), both would find no check-in and no sign-up, and the
+    // second would fail on the unique indexes instead of getting the first back.
+    event::Entity::find_by_id(head).lock_exclusive().one(db).await?.ok_or(StoreError::NotFound)?;
     let existing = event_checkin::Entity::find()
         .filter(event_checkin::Column::EventId.eq(session.id))
         .filter(event_checkin::Column::ResidentId.eq(resident_id))
@@ -326,7 +331,6 @@ pub async fn check_in(
     if let Some(found) = existing {
         return Ok((found, false));
     }
-    let head = head_of(session);
     let signup = match live_signup(db, head, resident_id).await? {
         Some(s) => {
             if s.status != "attended" {
