@@ -159,6 +159,10 @@ pub async fn import_residents(settings: Settings, file: PathBuf, community: Stri
                 problems.len()
             )
         }
+        Err(roster::ImportError::Changed { row_no, .. }) => bail!(
+            "写第 {row_no} 行时花名册刚被别人改过，什么都没有导入；请重新导入 / the roster changed while row {row_no} \
+             was written; nothing was imported, please import again"
+        ),
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }
 }

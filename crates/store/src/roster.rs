@@ -2,7 +2,8 @@
 //! The CLI (`weizhili import residents`) and the staff upload page both call [`import_residents`].
 //!
 //! All-or-nothing: every bad row is reported (row number and reason) and nothing is written until the whole
-//! file is clean. Formulas are never evaluated: a formula cell is reported so the uploader pastes values.
+//! file is clean; a row the database refuses during the write (the roster changed since the checks) rolls the
+//! whole file back. Formulas are never evaluated: a formula cell is reported so the uploader pastes values.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
@@ -31,6 +32,11 @@ pub enum ImportError {
     Unreadable(String),
     #[error("{0:?}")]
     Rejected(RosterError),
+    /// The database refused row `row_no` while the file was written: the roster changed after the checks
+    /// (someone added the same household meanwhile). Nothing was written; importing again checks the file
+    /// against the roster as it is now.
+    #[error("row {row_no}: the roster changed during the import ({code}); nothing was imported")]
+    Changed { row_no: usize, code: &'static str },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -224,6 +230,34 @@ pub struct ImportBy {
     pub ip: Option<String>,
 }
 
+/// A file whose every row passed [`check_import`], with the place each row goes: what [`write_import`] writes.
+#[derive(Debug)]
+pub struct CheckedImport {
+    community_id: i64,
+    rows: Vec<PlacedRow>,
+    /// The community's households when the file was checked, by (building, unit key, room key).
+    households: HashMap<(i64, String, String), i64>,
+}
+
+#[derive(Debug)]
+struct PlacedRow {
+    row: RosterRow,
+    building_id: i64,
+    unit: String,
+    room: String,
+}
+
+impl CheckedImport {
+    /// How many residents the file adds.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
 /// Checks every row against the community's buildings and residents, then writes them all in one transaction,
 /// or nothing. `progress(done, total)` is called as rows are written.
 pub async fn import_residents(
@@ -235,6 +269,19 @@ pub async fn import_residents(
     now: DateTime<Utc>,
     progress: impl Fn(usize, usize),
 ) -> Result<Imported, ImportError> {
+    let checked = check_import(db, community_id, cells, this_year).await?;
+    write_import(db, checked, by, now, progress).await
+}
+
+/// The checks of [`import_residents`]: every bad row is reported, nothing is written. They read outside the
+/// write transaction (a file of thousands of rows must not hold SQLite's one writer while it is checked), so
+/// the roster may change before [`write_import`]; the database's own constraints catch what matters.
+pub async fn check_import(
+    db: &DatabaseConnection,
+    community_id: i64,
+    cells: &[Vec<Cell>],
+    this_year: i32,
+) -> Result<CheckedImport, ImportError> {
     let (rows, mut problems) = check_rows(cells, this_year).map_err(ImportError::Rejected)?;
     let buildings: HashMap<String, grid::Building> =
         grid::buildings_of_community(db, community_id).await?.into_iter().map(|b| (b.key.clone(), b)).collect();
@@ -255,8 +302,8 @@ pub async fn import_residents(
         .map(|r| (r.household_id, r.name))
         .collect();
 
-    let mut placed: Vec<(&RosterRow, i64, String, String)> = Vec::with_capacity(rows.len());
-    for row in &rows {
+    let mut placed: Vec<PlacedRow> = Vec::with_capacity(rows.len());
+    for row in rows {
         let Some(building) = buildings.get(&building_key(row.building.as_str())) else {
             problems.push(RowProblem {
                 row_no: row.row_no,
@@ -272,29 +319,47 @@ pub async fn import_residents(
             problems.push(RowProblem { row_no: row.row_no, kind: ProblemKind::AlreadyOnRoster });
             continue;
         }
-        placed.push((row, building.id, unit, room));
+        placed.push(PlacedRow { row, building_id: building.id, unit, room });
     }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row_no);
         return Err(ImportError::Rejected(RosterError::Problems(problems)));
     }
+    Ok(CheckedImport { community_id, rows: placed, households })
+}
 
+/// Writes a checked file in one transaction: every row, or none when the database refuses one (another writer
+/// added the same household since the checks: [`ImportError::Changed`]).
+pub async fn write_import(
+    db: &DatabaseConnection,
+    checked: CheckedImport,
+    by: ImportBy,
+    now: DateTime<Utc>,
+    progress: impl Fn(usize, usize),
+) -> Result<Imported, ImportError> {
+    let CheckedImport { community_id, rows, households } = checked;
     let txn = begin_write(db).await?;
     let mut created_households: HashMap<(i64, String, String), grid::Household> = HashMap::new();
     let mut new_households = 0;
-    let total = placed.len();
-    for (done, (row, building_id, unit, room)) in placed.into_iter().enumerate() {
+    let total = rows.len();
+    for (done, PlacedRow { row, building_id, unit, room }) in rows.into_iter().enumerate() {
+        let changed = |e: StoreError| match e {
+            StoreError::Conflict(code) => ImportError::Changed { row_no: row.row_no, code },
+            StoreError::NotFound => ImportError::Changed { row_no: row.row_no, code: "household_gone" },
+            e => ImportError::Store(e),
+        };
         let key = (building_id, unit.clone(), room.clone());
         let household = match (households.get(&key), created_households.get(&key)) {
             (_, Some(h)) => h.clone(),
-            (Some(&id), None) => grid::household(&txn, id).await?.ok_or(StoreError::NotFound)?,
+            (Some(&id), None) => grid::household(&txn, id).await?.ok_or(StoreError::NotFound).map_err(changed)?,
             (None, None) => {
                 let h = grid::create_household(
                     &txn,
                     NewHousehold { community_id, building_id, unit, room, status: "occupied".into() },
                     now,
                 )
-                .await?;
+                .await
+                .map_err(changed)?;
                 new_households += 1;
                 created_households.insert(key, h.clone());
                 h
@@ -312,7 +377,7 @@ pub async fn import_residents(
             tags: row.tags.clone(),
             consent_basis: None,
         };
-        grid::create_resident(&txn, &household, fields, by.user_id, now).await?;
+        grid::create_resident(&txn, &household, fields, by.user_id, now).await.map_err(changed)?;
         if done % 50 == 0 || done + 1 == total {
             progress(done + 1, total);
         }

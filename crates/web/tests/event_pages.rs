@@ -244,6 +244,54 @@ async fn the_calendar_feed_is_icalendar_and_unknown_ids_are_404() {
     assert_eq!(other.page(&format!("/events/{}/check-in", session.id)).await.0, StatusCode::NOT_FOUND);
 }
 
+/// The feed is public (README: titles, times and places only), so each event carries exactly what a notice board
+/// shows: not the description, where staff write a contact's name and phone, not a link, never a person.
+#[tokio::test]
+async fn the_calendar_feed_carries_titles_times_and_places_only() {
+    let app = spawn_app().await;
+    app.login_as("shegong").await;
+    app.page("/events/new").await;
+    let response = app
+        .post_form(
+            "/events",
+            &[
+                ("title", "旧物改造手工课"),
+                ("description", "联系人：王阿姨 13812345678，材料自带。"),
+                ("place", "社区活动中心二楼"),
+                ("date", "2026-06-20"),
+                ("start", "14:00"),
+                ("end", "16:00"),
+                ("audience", "everyone"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let to = response.headers()["location"].to_str().unwrap();
+    let id = to.trim_start_matches("/events/").split('?').next().unwrap().to_owned();
+    let response = app.post_form(&format!("/events/{id}/cancel"), &[("scope", "session")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "called off");
+
+    let community = weizhili_store::grid::community_by_name(&app.db, "幸福里社区").await.unwrap().unwrap();
+    let body = app.get(&format!("/communities/{}/events.ics", community.id)).await.text().await.unwrap();
+    let unfolded = body.replace("\r\n ", "");
+    assert!(!unfolded.contains("13812345678") && !unfolded.contains("王阿姨"), "{unfolded}");
+    let events: Vec<Vec<&str>> = unfolded
+        .split("BEGIN:VEVENT\r\n")
+        .skip(1)
+        .map(|e| e[..e.find("END:VEVENT").unwrap()].lines().collect())
+        .collect();
+    assert!(events.len() > 1, "the demo's events and the new one");
+    for event in &events {
+        let mut names: Vec<&str> = event.iter().map(|l| &l[..l.find([':', ';']).unwrap()]).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["DTEND", "DTSTAMP", "DTSTART", "LOCATION", "STATUS", "SUMMARY", "UID"], "{event:#?}");
+    }
+    let ours = events.iter().find(|e| e.contains(&format!("UID:event-{id}@weizhili").as_str())).unwrap();
+    assert!(ours.contains(&"SUMMARY:旧物改造手工课") && ours.contains(&"LOCATION:社区活动中心二楼"), "{ours:#?}");
+    assert!(ours.contains(&"STATUS:CANCELLED"), "{ours:#?}");
+    assert!(ours.contains(&"DTSTART:20260620T060000Z"), "14:00 in Beijing: {ours:#?}");
+}
+
 #[tokio::test]
 async fn staff_make_a_term_of_sessions_on_the_form_and_bad_input_comes_back_with_a_message() {
     let app = spawn_app().await;

@@ -288,6 +288,25 @@ impl TestApp {
         weizhili_store::audit::list(&self.db, &filter).await.unwrap().0
     }
 
+    /// Takes the database away from under the running app: on PostgreSQL the test's database is dropped (its
+    /// connections ended with it); on SQLite, where an open connection keeps reading a deleted file, the pool is
+    /// closed and the file deleted.
+    pub async fn lose_database(&self) {
+        match postgres_url() {
+            Some(admin_url) => {
+                let name = self.db_url.rsplit('/').next().unwrap().split('?').next().unwrap().to_owned();
+                let admin = Database::connect(&admin_url).await.unwrap();
+                admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+                admin.close().await.unwrap();
+            }
+            None => {
+                self.db.clone().close().await.unwrap();
+                let file = self.db_url.trim_start_matches("sqlite://");
+                std::fs::remove_dir_all(std::path::Path::new(file).parent().unwrap()).unwrap();
+            }
+        }
+    }
+
     /// The id of a resident of a building of a community, by building name.
     pub async fn resident_in(&self, community: &str, building: &str) -> i64 {
         let c = weizhili_store::grid::community_by_name(&self.db, community).await.unwrap().unwrap();

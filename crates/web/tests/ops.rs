@@ -26,6 +26,19 @@ async fn health_and_metrics_answer() {
 }
 
 #[tokio::test]
+async fn health_answers_503_once_the_database_is_gone() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    app.lose_database().await;
+    for attempt in ["first", "second"] {
+        let r = app.get("/healthz").await;
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{attempt} check");
+        let body = r.text().await.unwrap();
+        assert!(!body.contains("wzl_t"), "the database's name or path is not shown: {body}");
+    }
+}
+
+#[tokio::test]
 async fn with_a_metrics_token_only_its_bearer_reads_the_metrics() {
     let config = weizhili_web::WebConfig { metrics_token: Some("s3cret-scrape".into()), ..Default::default() };
     let app = spawn_app_with(config).await;

@@ -19,6 +19,8 @@ use weizhili_web::WebConfig;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with, start_time};
 
+mod all_or_nothing;
+
 const XINGFULI: &str = "幸福里社区";
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

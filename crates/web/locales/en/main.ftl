@@ -145,6 +145,7 @@ roster-too-large = The file is too large (5 MB at most).
 roster-unreadable = This file cannot be opened; is it an Excel or CSV file?
 roster-no-header = No header row in the first 10 rows (it needs at least 姓名/name and 楼栋/building).
 roster-too-many-rows = At most { $max } rows at a time; please split the file.
+roster-changed = While row { $row } was being written, someone else changed the roster (for example, added the same household): nothing was imported. Please upload the file again; it will be checked against the roster as it is now.
 roster-missing-name = the name is missing
 roster-bad-name = the name does not look like a name
 roster-bad-gender = gender must be 男 or 女 (it is "{ $value }")

@@ -145,6 +145,7 @@ roster-too-large = 文件太大（最大 5 MB）。
 roster-unreadable = 这个文件打不开，请确认是 Excel 或 CSV 文件。
 roster-no-header = 在前 10 行里没有找到表头（至少要有“姓名”和“楼栋”两列）。
 roster-too-many-rows = 一次最多导入 { $max } 行，请分成几个文件。
+roster-changed = 写第 { $row } 行时，花名册刚被别人改过（比如同一户刚被添加），什么都没有导入。请重新上传，会按现在的花名册再检查一遍。
 roster-missing-name = 没有填姓名
 roster-bad-name = 姓名不像人名
 roster-bad-gender = 性别只能填“男”或“女”（现在是“{ $value }”）

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Duration, Utc};
@@ -26,7 +26,6 @@ struct FeedQuery {
 
 async fn feed(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<FeedQuery>,
 ) -> Result<Response, AppError> {
@@ -47,14 +46,14 @@ async fn feed(
     let events =
         store::list(&state.db, community.id, now - Duration::days(31), now + Duration::days(183), building, 500)
             .await?;
-    let base = crate::qr::public_base(&state.config, &headers);
-    let body = calendar(&name, &events, &base, now);
+    let body = calendar(&name, &events, now);
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=900")], body)
         .into_response())
 }
 
-/// The feed's text: CRLF line ends, long lines folded.
-pub fn calendar(name: &str, events: &[Event], base: &str, now: DateTime<Utc>) -> String {
+/// The feed's text: CRLF line ends, long lines folded. An event carries its title, times, place and whether it
+/// is on, and nothing else: not the description (staff write contacts and phone numbers there) nor a link.
+pub fn calendar(name: &str, events: &[Event], now: DateTime<Utc>) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
@@ -73,10 +72,6 @@ pub fn calendar(name: &str, events: &[Event], base: &str, now: DateTime<Utc>) ->
         lines.push(format!("DTEND:{}", stamp(ev.ends_at)));
         lines.push(format!("SUMMARY:{}", escape(&ev.title)));
         lines.push(format!("LOCATION:{}", escape(&ev.place)));
-        if !ev.description.is_empty() {
-            lines.push(format!("DESCRIPTION:{}", escape(&ev.description)));
-        }
-        lines.push(format!("URL:{base}/events/{}", ev.id));
         let status = if ev.status == "cancelled" { "CANCELLED" } else { "CONFIRMED" };
         lines.push(format!("STATUS:{status}"));
         lines.push("END:VEVENT".to_owned());

@@ -66,6 +66,9 @@ pub fn import_messages(lang: Lang, err: &ImportError) -> (Option<String>, Vec<St
             Some(lang.ta("roster-rejected", &[("count", problems.len().to_string())])),
             problems.iter().map(|p| problem_message(lang, p)).collect(),
         ),
+        ImportError::Changed { row_no, .. } => {
+            (Some(lang.ta("roster-changed", &[("row", row_no.to_string())])), vec![])
+        }
         ImportError::Store(_) => (Some(lang.t("error-internal")), vec![]),
     }
 }
@@ -86,12 +89,14 @@ async fn upload(
             file = Some((name, bytes.to_vec()));
         }
     }
-    let fail = |c: PageCtx, error: String, problems: Vec<String>| {
+    let refuse = |c: PageCtx, status: StatusCode, error: String, problems: Vec<String>| {
         let mut response =
             render(&RosterPage { c, community: community.clone(), problems, error: Some(error), done: None });
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        *response.status_mut() = status;
         response
     };
+    let fail =
+        |c: PageCtx, error: String, problems: Vec<String>| refuse(c, StatusCode::UNPROCESSABLE_ENTITY, error, problems);
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Ok(fail(c.clone(), c.t("roster-no-file"), vec![]));
     };
@@ -117,6 +122,10 @@ async fn upload(
             Ok(render(&RosterPage { c, community, problems: vec![], error: None, done: Some(message) }))
         }
         Err(ImportError::Store(e)) => Err(e.into()),
+        Err(e @ ImportError::Changed { .. }) => {
+            let (error, _) = import_messages(c.lang, &e);
+            Ok(refuse(c, StatusCode::CONFLICT, error.unwrap_or_default(), vec![]))
+        }
         Err(e) => {
             let (error, problems) = import_messages(c.lang, &e);
             Ok(fail(c, error.unwrap_or_default(), problems))
