@@ -46,7 +46,8 @@ struct AuditPage {
     q: AuditQuery,
     prev: Option<String>,
     next: Option<String>,
-    bad_date: bool,
+    /// The message for a date that could not be read, naming it.
+    date_error: Option<String>,
 }
 
 fn date(s: &Option<String>) -> Result<Option<NaiveDate>, ()> {
@@ -70,7 +71,10 @@ async fn list(
         Some(vec![cid])
     };
     let (from, to) = (date(&q.from), date(&q.to));
-    let bad_date = from.is_err() || to.is_err();
+    let date_error = [(&q.from, from.is_err()), (&q.to, to.is_err())]
+        .into_iter()
+        .find(|(_, bad)| *bad)
+        .map(|(typed, _)| AppError::typed("bad_date", typed.as_deref().unwrap_or_default()).message(c.lang));
     let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1u64);
     let filter = Filter {
         communities,
@@ -110,6 +114,6 @@ async fn list(
         prev: (page > 1).then(|| with_page("/audit", &query, page - 1)),
         next: (page < pages).then(|| with_page("/audit", &query, page + 1)),
         q,
-        bad_date,
+        date_error,
     }))
 }

@@ -3,6 +3,10 @@
 //!
 //! Handlers return [`AppError`]; its response carries an [`ErrorInfo`] extension that the [`render`] middleware
 //! turns into the page or JSON. The same middleware dresses axum's own rejections (bad form, too large, …).
+//!
+//! Every word of a message comes from the locale files (`error-<code>`), in the visitor's language. What the
+//! person needs to put things right (the places already taken, the value typed, the fields at fault) travels as
+//! Fluent arguments, never as free text: core's and the store's `Display` texts are Chinese and for the log.
 
 use axum::Json;
 use axum::extract::Request;
@@ -26,18 +30,53 @@ pub enum AppError {
     Csrf,
     #[error("conflict: {0}")]
     Conflict(&'static str),
-    /// Input the user can fix: a code (also the locale key `error-<code>`) and a detail shown with it.
-    #[error("invalid {code}: {detail}")]
-    Invalid { code: &'static str, detail: String },
+    /// Input the user can fix: a code (also the locale key `error-<code>`), the arguments its message takes, and
+    /// the input fields at fault (as the API names them), which the message lists by their labels.
+    #[error("invalid {code} {args:?} {fields:?}")]
+    Invalid { code: &'static str, args: Args, fields: Vec<&'static str> },
     #[error("throttled")]
     Throttled,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
+/// Named arguments of a message (`{ $taken }`): both locales' texts for the code use the same names.
+pub type Args = Vec<(&'static str, String)>;
+
+/// How much of a typed value a message repeats: enough to recognise it, not a pasted page.
+const TYPED_CHARS: usize = 40;
+
 impl AppError {
-    pub fn invalid(code: &'static str, detail: impl Into<String>) -> AppError {
-        AppError::Invalid { code, detail: detail.into() }
+    pub fn invalid(code: &'static str) -> AppError {
+        AppError::Invalid { code, args: Args::new(), fields: Vec::new() }
+    }
+
+    /// A refusal whose message takes arguments; every use of `code` must give the same ones.
+    pub fn invalid_with(code: &'static str, args: Args) -> AppError {
+        AppError::Invalid { code, args, fields: Vec::new() }
+    }
+
+    /// Input that could not be read, repeated in the message as `{ $value }` (shortened, trimmed).
+    pub fn typed(code: &'static str, value: &str) -> AppError {
+        let value: String = value.trim().chars().take(TYPED_CHARS).collect();
+        AppError::invalid_with(code, vec![("value", value)])
+    }
+
+    /// The first problem's code, and every field at fault.
+    pub fn in_fields(code: &'static str, fields: Vec<&'static str>) -> AppError {
+        AppError::Invalid { code, args: Args::new(), fields }
+    }
+
+    /// What the visitor reads, in their language: the same text the error page or JSON body would carry.
+    pub fn message(&self, lang: Lang) -> String {
+        self.info().message(lang)
+    }
+
+    fn info(&self) -> ErrorInfo {
+        match self {
+            AppError::Invalid { code, args, fields } => ErrorInfo { code, args: args.clone(), fields: fields.clone() },
+            _ => ErrorInfo::code(self.code()),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -71,17 +110,58 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(code) => AppError::Conflict(code),
-            StoreError::Invalid(detail) => AppError::Invalid { code: "invalid", detail },
+            StoreError::Invalid(detail) => {
+                // The store's words are for us (an Excel writer's complaint, a status it cannot read).
+                tracing::warn!(%detail, "refused by the store");
+                AppError::invalid("invalid")
+            }
             StoreError::Db(e) => AppError::Internal(e.into()),
         }
     }
 }
 
-/// What the renderer needs to know about an error.
+/// What the renderer needs to know about an error: its code and its message's arguments, no text.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     pub code: &'static str,
-    pub detail: Option<String>,
+    pub args: Args,
+    pub fields: Vec<&'static str>,
+}
+
+impl ErrorInfo {
+    pub fn code(code: &'static str) -> ErrorInfo {
+        ErrorInfo { code, args: Args::new(), fields: Vec::new() }
+    }
+
+    /// `error-<code>` with its arguments; with fields at fault, `error-in-fields` around it lists their labels.
+    pub fn message(&self, lang: Lang) -> String {
+        let key = format!("error-{}", self.code.replace('_', "-"));
+        let text = if self.args.is_empty() { lang.t(&key) } else { lang.ta(&key, &self.args) };
+        // A code without a text (or a text asking for an argument it was not given) must not show its key.
+        let problem = if text == key { lang.t("error-internal") } else { text };
+        if self.fields.is_empty() {
+            return problem;
+        }
+        let labels: Vec<String> = self.fields.iter().map(|f| field_label(lang, f)).collect();
+        lang.ta("error-in-fields", &[("problem", problem), ("fields", labels.join(&lang.t("list-separator")))])
+    }
+}
+
+/// The label a form shows for an input field, by the name the API gives it.
+fn field_label(lang: Lang, field: &str) -> String {
+    match field {
+        "name" => lang.t("col-name"),
+        "gender" => lang.t("col-gender"),
+        "birth_year" => lang.t("col-birth-year"),
+        "phone" => lang.t("col-phone"),
+        "relation" => lang.t("col-relation"),
+        "tags" => lang.t("col-tags"),
+        "skills" => lang.t("col-skills"),
+        "hobbies" => lang.t("col-hobbies"),
+        "note" => lang.t("col-note"),
+        "consent_basis" => lang.t("col-consent"),
+        other => other.to_owned(),
+    }
 }
 
 impl IntoResponse for AppError {
@@ -89,21 +169,16 @@ impl IntoResponse for AppError {
         if let AppError::Internal(e) = &self {
             tracing::error!(error = ?e, "internal error");
         }
-        let detail = match &self {
-            AppError::Invalid { detail, .. } if !detail.is_empty() => Some(detail.clone()),
-            _ => None,
-        };
         let mut response = self.status().into_response();
-        response.extensions_mut().insert(ErrorInfo { code: self.code(), detail });
+        response.extensions_mut().insert(self.info());
         response
     }
 }
 
-/// The message for an error code in a language: `error-<code>` from the locale files.
-pub fn message(lang: Lang, code: &str) -> String {
-    let key = format!("error-{}", code.replace('_', "-"));
-    let text = lang.t(&key);
-    if text == key { lang.t("error-internal") } else { text }
+/// The message for an error code in a language: `error-<code>` from the locale files. For an [`AppError`] in
+/// hand use [`AppError::message`], which also gives the message its arguments.
+pub fn message(lang: Lang, code: &'static str) -> String {
+    ErrorInfo::code(code).message(lang)
 }
 
 fn code_for_status(status: StatusCode) -> &'static str {
@@ -147,12 +222,9 @@ pub async fn render(request: Request, next: Next) -> Response {
     if info.is_none() && !is_plain {
         return response; // already a rendered page or JSON body
     }
-    let code = info.as_ref().map(|i| i.code).unwrap_or_else(|| code_for_status(status));
-    let lang = ctx_seed.lang;
-    let mut message = message(lang, code);
-    if let Some(detail) = info.as_ref().and_then(|i| i.detail.clone()) {
-        message = format!("{message} {detail}");
-    }
+    let info = info.unwrap_or_else(|| ErrorInfo::code(code_for_status(status)));
+    let code = info.code;
+    let message = info.message(ctx_seed.lang);
     let mut out = if wants_json {
         Json(serde_json::json!({ "error": { "code": code, "message": message } })).into_response()
     } else if status == StatusCode::UNAUTHORIZED {
@@ -176,6 +248,6 @@ pub async fn render(request: Request, next: Next) -> Response {
 /// The 413 response, for bodies over the limit.
 pub fn too_large() -> Response {
     let mut response = StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    response.extensions_mut().insert(ErrorInfo { code: "too_large", detail: None });
+    response.extensions_mut().insert(ErrorInfo::code("too_large"));
     response
 }

@@ -196,12 +196,12 @@ async fn confirm(state: &AppState, user: &CurrentUser, id: i64, input: ConfirmIn
         return Err(if record.user_id == user.user.id { AppError::Forbidden } else { AppError::NotFound });
     }
     let minutes = match input.minutes.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(m) => Minutes::parse(m).map_err(|e| AppError::invalid(e.code(), ""))?.get() as i32,
+        Some(m) => Minutes::parse(m).map_err(|e| AppError::invalid(e.code()))?.get() as i32,
         None => record.minutes,
     };
     let note = crate::wish::actions::text(&input.note, 200)?;
     if minutes != record.minutes && note.is_none() {
-        return Err(AppError::invalid("correction_note_required", ""));
+        return Err(AppError::invalid("correction_note_required"));
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -231,7 +231,7 @@ async fn confirm_form(
     match confirm(&state, &user, id, input).await {
         Ok(_) => Ok(Redirect::to("/service-records?view=all&status=pending").into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             let p = ListParams { view: Some("all".into()), status: Some("pending".into()), page: None };
             page(&state, c, &user, p, Some((e.status(), message))).await
         }

@@ -221,5 +221,5 @@ async fn staff_read_the_audit_log_filtered_by_person_action_and_date() {
     assert!(page.contains("共 0 条"));
     let (status, page) = app.page("/audit?from=yesterday").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("日期格式不对"));
+    assert!(page.contains("“yesterday”不是有效的日期"), "the message names what was typed");
 }

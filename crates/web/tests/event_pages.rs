@@ -327,7 +327,7 @@ async fn staff_make_a_term_of_sessions_on_the_form_and_bad_input_comes_back_with
     let response = staff.post_form("/events", &bad).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
-    assert!(page.contains("日期格式不对") && page.contains("暑期托管班"), "a message, and nothing lost");
+    assert!(page.contains("“七月六日”不是有效的日期") && page.contains("暑期托管班"), "a message, and nothing lost");
     fields.push(("description", "上午写作业，下午不开班。"));
     let response = staff.post_form("/events", &fields).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

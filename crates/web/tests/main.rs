@@ -11,6 +11,7 @@ mod auth;
 mod claims;
 mod competitions;
 mod csrf;
+mod errors;
 mod event_after;
 mod event_pages;
 mod event_series;

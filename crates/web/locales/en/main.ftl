@@ -215,8 +215,11 @@ error-bad-birth-year = The birth year is wrong; use four digits, e.g. 1948.
 error-bad-phone = The phone number is not valid; use an 11-digit mobile or a landline.
 error-bad-tag = One of the categories is unknown.
 error-too-long = This is too long.
+# The API lists every field at fault at once.
+error-in-fields = { $problem } (please check: { $fields })
+list-separator = { ", " }
 error-bad-consent-basis = Choose the legal basis from the list.
-error-bad-date = The date is not valid; use the form 2026-01-31.
+error-bad-date = “{ $value }” is not a date; use the form 2026-01-31.
 error-wish-already-claimed = Someone has already claimed this wish; have a look at the others.
 error-wish-not-published = This wish is not published (or no longer on the wall), so this cannot be done now.
 error-not-your-claim = You have not claimed this wish.

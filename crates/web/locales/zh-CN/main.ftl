@@ -215,8 +215,11 @@ error-bad-birth-year = 出生年份不对，请填四位年份，例如 1948。
 error-bad-phone = 手机号码格式不对，请填 11 位手机号或座机号。
 error-bad-tag = 有一个类别不认识。
 error-too-long = 内容太长了。
+# The API lists every field at fault at once.
+error-in-fields = { $problem }（请检查：{ $fields }）
+list-separator = 、
 error-bad-consent-basis = 请从列表中选择信息登记依据。
-error-bad-date = 日期格式不对，请用 2026-01-31 这样的格式。
+error-bad-date = “{ $value }”不是有效的日期，请用 2026-01-31 这样的格式。
 error-wish-already-claimed = 这个心愿已经有人认领了，请看看其他心愿。
 error-wish-not-published = 这个心愿还没有发布（或已不在心愿墙上），现在不能这样做。
 error-not-your-claim = 这个心愿不是您认领的。

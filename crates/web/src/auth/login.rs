@@ -50,7 +50,7 @@ fn dummy_hash() -> &'static str {
 pub async fn authenticate(state: &AppState, login: &str, password: &str, ip: &str) -> Result<User, AppError> {
     let login = login.trim();
     if login.is_empty() || password.is_empty() || login.len() > 100 || password.len() > 200 {
-        return Err(AppError::invalid("login_failed", ""));
+        return Err(AppError::invalid("login_failed"));
     }
     let now = state.clock.now();
     let since = now - chrono::Duration::minutes(state.config.throttle_minutes);
@@ -79,7 +79,7 @@ pub async fn authenticate(state: &AppState, login: &str, password: &str, ip: &st
         user => {
             account::record_login_failure(&state.db, login, ip, now).await?;
             audit::record(&state.db, now, entry("login_failed", user.as_ref())).await?;
-            Err(AppError::invalid("login_failed", ""))
+            Err(AppError::invalid("login_failed"))
         }
     }
 }
@@ -143,7 +143,7 @@ async fn login_submit(
         },
         Err(e) => {
             let status = e.status();
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             let login = form.login.chars().take(100).collect();
             let mut response = render(&LoginPage { c, error: Some(message), next, login });
             if matches!(e, AppError::Internal(_)) {

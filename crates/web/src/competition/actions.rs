@@ -142,15 +142,15 @@ pub async fn register(
         household_id: Some(person.household_id),
         birth_year: person.birth_year.and_then(|y| BirthYear::new(y, this_year).ok()),
     };
-    let as_whom = may_sign_up_for(&signer, &attendee, on).map_err(|e| AppError::invalid(e.code(), ""))?;
+    let as_whom = may_sign_up_for(&signer, &attendee, on).map_err(|e| AppError::invalid(e.code()))?;
     if input.partner_id == Some(person.id) {
-        return Err(AppError::invalid("partner_is_self", ""));
+        return Err(AppError::invalid("partner_is_self"));
     }
     if let Some(partner) = input.partner_id {
         // A partner from one's own household (夫妻搭档); staff may team up anyone of the community.
         let (_, partner_household) = household_of(partner).await?;
         if !staff && !user.can(Action::SignUpForEvent, &crate::grid::household_place(&partner_household)) {
-            return Err(AppError::invalid("partner_not_in_household", ""));
+            return Err(AppError::invalid("partner_not_in_household"));
         }
     }
     let new = NewPlayer {

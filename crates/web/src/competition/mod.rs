@@ -42,7 +42,7 @@ pub(crate) fn refusal(e: CompetitionError) -> AppError {
         | CompetitionError::RoundsExhausted(_)
         | CompetitionError::TooFewEntrants(_)
         | CompetitionError::NotHeadToHead(_) => AppError::Conflict(e.code()),
-        other => AppError::invalid(other.code(), ""),
+        other => AppError::invalid(other.code()),
     }
 }
 

@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 /// A refusal the visitor can act on is shown on the page (with its status); anything else is an error page.
 fn shown(c: &PageCtx, e: AppError) -> Result<(StatusCode, String), AppError> {
     match e {
-        AppError::Invalid { .. } | AppError::Conflict(_) => Ok((e.status(), crate::error::message(c.lang, e.code()))),
+        AppError::Invalid { .. } | AppError::Conflict(_) => Ok((e.status(), e.message(c.lang))),
         other => Err(other),
     }
 }
@@ -312,7 +312,7 @@ async fn show_page(
 fn form_id(value: &Option<String>) -> Result<Option<i64>, AppError> {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v.parse::<i64>().map(Some).map_err(|_| AppError::invalid("competition_pick_someone", "")),
+        Some(v) => v.parse::<i64>().map(Some).map_err(|_| AppError::invalid("competition_pick_someone")),
     }
 }
 

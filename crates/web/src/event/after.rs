@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
 
 /// A follow-up refusal: the state of things (409) or the input (422).
 pub(crate) fn followup_refusal(e: FollowupError) -> AppError {
-    if e.is_conflict() { AppError::Conflict(e.code()) } else { AppError::invalid(e.code(), "") }
+    if e.is_conflict() { AppError::Conflict(e.code()) } else { AppError::invalid(e.code()) }
 }
 
 /// A time as Beijing HH:MM.
@@ -302,7 +302,7 @@ async fn summary_form(
     match save_summary(&state, &user, &ev, &form.summary).await {
         Ok(_) => Ok(Redirect::to(&format!("/events/{}/summary", ev.id)).into_response()),
         Err(e @ AppError::Invalid { .. }) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             render_summary(&state, c, &user, ev, Some(form.summary), Some((e.status(), message))).await
         }
         Err(e) => Err(e),
@@ -320,12 +320,12 @@ async fn upload_page(
     let (_, photo) = read_form(request, &state).await?;
     let result = match photo {
         Some(bytes) => save_photo(&state, &user, &ev, bytes).await.map(|_| ()),
-        None => Err(AppError::invalid("photo_empty", "")),
+        None => Err(AppError::invalid("photo_empty")),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/events/{}/summary", ev.id)).into_response()),
         Err(e @ AppError::Invalid { .. }) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             render_summary(&state, c, &user, ev, None, Some((e.status(), message))).await
         }
         Err(e) => Err(e),
@@ -423,7 +423,7 @@ pub async fn upload_json(
 ) -> Result<(StatusCode, Json<EventPhotoView>), AppError> {
     let ev = managed(&state, &user, &id).await?;
     let (_, photo) = read_form(request, &state).await?;
-    let bytes = photo.ok_or_else(|| AppError::invalid("photo_empty", ""))?;
+    let bytes = photo.ok_or_else(|| AppError::invalid("photo_empty"))?;
     let p = save_photo(&state, &user, &ev, bytes).await?;
     Ok((StatusCode::CREATED, Json(EventPhotoView::build(&p))))
 }

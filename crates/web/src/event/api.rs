@@ -128,7 +128,7 @@ pub(super) async fn create(state: &AppState, user: &CurrentUser, input: EventInp
     user.require(Action::ManageEvents, &Place::community(cid))?;
     let title = EventTitle::parse(&input.title).map_err(refusal)?;
     let place = crate::wish::actions::text(&Some(input.place.clone()), 60)?
-        .ok_or_else(|| AppError::invalid("place_required", ""))?;
+        .ok_or_else(|| AppError::invalid("place_required"))?;
     let description = crate::wish::actions::text(&Some(input.description.clone()), 2000)?.unwrap_or_default();
     let capacity = Capacity::parse(input.capacity.as_deref().unwrap_or("")).map_err(refusal)?;
     let audience = match &input.audience {
@@ -377,7 +377,7 @@ pub async fn edit_event(
     let ev = visible(&state, &user, &id).await?;
     let title = EventTitle::parse(&input.title).map_err(refusal)?;
     let place =
-        crate::wish::actions::text(&Some(input.place), 60)?.ok_or_else(|| AppError::invalid("place_required", ""))?;
+        crate::wish::actions::text(&Some(input.place), 60)?.ok_or_else(|| AppError::invalid("place_required"))?;
     let description = crate::wish::actions::text(&Some(input.description), 2000)?.unwrap_or_default();
     let capacity = Capacity::parse(input.capacity.as_deref().unwrap_or("")).map_err(refusal)?;
     if input.ends_at <= input.starts_at {

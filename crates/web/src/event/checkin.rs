@@ -152,7 +152,6 @@ struct CheckInForm {
 
 async fn check_in(
     State(state): State<AppState>,
-    c: PageCtx,
     user: CurrentUser,
     Path(id): Path<String>,
     Form(form): Form<CheckInForm>,
@@ -170,10 +169,8 @@ async fn check_in(
             }
             Ok(Redirect::to(&to).into_response())
         }
-        Err(e @ AppError::Conflict(_)) => {
-            let message = crate::error::message(c.lang, e.code());
-            Err(AppError::invalid(e.code(), message))
-        }
+        // Shown as a refusal of the form (422), the same as before; its message is the conflict's own.
+        Err(AppError::Conflict(code)) => Err(AppError::invalid(code)),
         Err(e) => Err(e),
     }
 }

@@ -261,7 +261,7 @@ async fn form(
     match give(&state, &user, &ev, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/events/{}/feedback", ev.id)).into_response()),
         Err(e @ AppError::Invalid { .. }) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             render_page(&state, c, &user, ev, Some(input), Some((e.status(), message))).await
         }
         Err(e) => Err(e),

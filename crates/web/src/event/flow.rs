@@ -34,7 +34,12 @@ pub fn refusal(e: EventError) -> AppError {
         "signup_settled",
     ];
     let code = e.code();
-    if CONFLICTS.contains(&code) { AppError::Conflict(code) } else { AppError::invalid(code, e.to_string()) }
+    match e {
+        _ if CONFLICTS.contains(&code) => AppError::Conflict(code),
+        // What was typed is worth repeating; the rest of core's (Chinese) `Display` text is not shown.
+        EventError::BadCapacity(typed) | EventError::BadAudience(typed) => AppError::typed(code, &typed),
+        _ => AppError::invalid(code),
+    }
 }
 
 pub fn store_refusal(e: StoreError) -> AppError {
@@ -230,7 +235,7 @@ pub async fn edit(state: &AppState, user: &CurrentUser, session: &Event, edit: E
     }
     let head = store::get(&state.db, store::head_of(session)).await?.ok_or(AppError::NotFound)?;
     if edit.capacity.is_some_and(|c| c < head.registered) {
-        return Err(AppError::invalid("capacity_below_taken", head.registered.to_string()));
+        return Err(AppError::invalid_with("capacity_below_taken", vec![("taken", head.registered.to_string())]));
     }
     let moved_in_time = edit.starts_at != session.starts_at || edit.ends_at != session.ends_at;
     let changed = moved_in_time || edit.place != session.place;

@@ -59,11 +59,11 @@ impl Period {
         let last = next.and_then(|n| n.pred_opt()).unwrap_or(today);
         let day = |v: &Option<String>, default: NaiveDate| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(default),
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::invalid("bad_date", "")),
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::typed("bad_date", s)),
         };
         let period = Period { from: day(&p.from, first)?, to: day(&p.to, last)? };
         if period.to < period.from || (period.to - period.from).num_days() >= MAX_DAYS {
-            return Err(AppError::invalid("bad_ledger_period", ""));
+            return Err(AppError::invalid("bad_ledger_period"));
         }
         Ok(period)
     }
@@ -210,7 +210,7 @@ async fn page(
             }))
         }
         Err(e) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             let mut response = render(&LedgerPage {
                 from: typed(&p.from),
                 to: typed(&p.to),

@@ -117,14 +117,14 @@ impl EventForm {
 }
 
 fn date(raw: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| AppError::invalid("bad_date", raw.to_owned()))
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| AppError::typed("bad_date", raw))
 }
 
 fn time(raw: &str) -> Result<NaiveTime, AppError> {
     let raw = raw.trim().replace('：', ":");
     NaiveTime::parse_from_str(&raw, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(&raw, "%H:%M:%S"))
-        .map_err(|_| AppError::invalid("bad_time", raw.clone()))
+        .map_err(|_| AppError::typed("bad_time", &raw))
 }
 
 fn optional_id(raw: &str) -> Result<Option<i64>, AppError> {
@@ -137,7 +137,7 @@ fn age(raw: &str) -> Result<Option<u8>, AppError> {
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse().map(Some).map_err(|_| AppError::invalid("bad_audience", raw.to_owned()))
+    raw.parse().map(Some).map_err(|_| AppError::typed("bad_audience", raw))
 }
 
 /// The deadline typed as a date and an optional time (end of that day without one), Beijing time.
@@ -273,7 +273,7 @@ pub(super) async fn create(
             Ok(Redirect::to(&format!("/events/{first}?done=created")).into_response())
         }
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             form_page(&state, c, cid, form, None, Some(message)).await
         }
         Err(e) => Err(e),
@@ -297,7 +297,7 @@ async fn edit_form(
 fn to_edit(form: &EventForm) -> Result<EventEdit, AppError> {
     let title = EventTitle::parse(&form.title).map_err(refusal)?;
     let place = crate::wish::actions::text(&Some(form.place.clone()), 60)?
-        .ok_or_else(|| AppError::invalid("place_required", ""))?;
+        .ok_or_else(|| AppError::invalid("place_required"))?;
     let description = crate::wish::actions::text(&Some(form.description.clone()), 2000)?.unwrap_or_default();
     let capacity = Capacity::parse(&form.capacity).map_err(refusal)?.map(|c| c.get() as i32);
     let day = date(&form.date)?;
@@ -332,7 +332,7 @@ async fn edit(
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/events/{}?done=saved", ev.id)).into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             let cid = ev.community_id;
             form_page(&state, c, cid, form, Some(ev), Some(message)).await
         }

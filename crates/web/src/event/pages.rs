@@ -444,7 +444,7 @@ pub(super) async fn or_show(
 ) -> Result<Response, AppError> {
     match e {
         AppError::Invalid { .. } | AppError::Conflict(_) | AppError::Forbidden => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             show_page(state, c, user, ev, ShowQuery::default(), Some((e.status(), message))).await
         }
         other => Err(other),

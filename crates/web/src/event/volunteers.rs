@@ -304,8 +304,8 @@ impl ShiftForm {
 
     fn parse(&self) -> Result<Shift, AppError> {
         let role = RoleName::parse(&self.role).map_err(followup_refusal)?;
-        let date =
-            NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d").map_err(|_| AppError::invalid("bad_date", ""))?;
+        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::typed("bad_date", &self.date))?;
         let time = |t: &str| {
             NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| followup_refusal(FollowupError::BadShiftTimes))
         };
@@ -387,7 +387,7 @@ async fn answer(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/events/{}/volunteers", parse_id(id)?)).into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             render_page(state, c, user, id, form, Some((e.status(), message))).await
         }
         Err(e) => Err(e),

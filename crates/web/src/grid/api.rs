@@ -310,7 +310,7 @@ pub struct NewResidentInput {
 fn invalid(problems: Vec<(&'static str, &'static str)>) -> AppError {
     let code = problems.first().map(|p| p.1).unwrap_or("invalid");
     let fields: Vec<&str> = problems.iter().map(|p| p.0).collect();
-    AppError::invalid(code, format!("({})", fields.join(", ")))
+    AppError::in_fields(code, fields)
 }
 
 /// Adds a resident to a household.

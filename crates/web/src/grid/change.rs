@@ -31,7 +31,7 @@ fn layout_community(user: &CurrentUser) -> Result<i64, AppError> {
 
 pub async fn add_courtyard(state: &AppState, user: &CurrentUser, name: &str) -> Result<Courtyard, AppError> {
     let cid = layout_community(user)?;
-    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label", ""))?;
+    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label"))?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let y = grid::create_courtyard(&txn, cid, name.as_str(), now).await?;
@@ -51,9 +51,9 @@ pub async fn add_building(
     let cid = layout_community(user)?;
     let courtyard =
         grid::courtyard(&state.db, courtyard_id).await?.filter(|y| y.community_id == cid).ok_or(AppError::NotFound)?;
-    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label", ""))?;
+    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label"))?;
     if floors.is_some_and(|f| !(1..=100).contains(&f)) || units.is_some_and(|u| !(1..=20).contains(&u)) {
-        return Err(AppError::invalid("bad_number", ""));
+        return Err(AppError::invalid("bad_number"));
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -83,10 +83,10 @@ pub async fn add_household(
     user.require(Action::EditGrid, &Place::building(b.community_id, b.id))?;
     let (unit, room) = (unit_key(unit), room_key(room));
     if room.is_empty() || room.chars().count() > 20 || unit.chars().count() > 20 {
-        return Err(AppError::invalid("bad_room", ""));
+        return Err(AppError::invalid("bad_room"));
     }
     if !["occupied", "vacant", "rented"].contains(&status) {
-        return Err(AppError::invalid("bad_status", ""));
+        return Err(AppError::invalid("bad_status"));
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -162,11 +162,11 @@ pub async fn change_household(
 ) -> Result<Household, AppError> {
     user.require(Action::EditGrid, &household_place(h))?;
     if !["occupied", "vacant", "rented"].contains(&status) {
-        return Err(AppError::invalid("bad_status", ""));
+        return Err(AppError::invalid("bad_status"));
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
-        return Err(AppError::invalid("too_long", ""));
+        return Err(AppError::invalid("too_long"));
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -187,9 +187,9 @@ pub async fn change_building(
     units: Option<i32>,
 ) -> Result<Building, AppError> {
     user.require(Action::EditCommunityLayout, &Place::community(b.community_id))?;
-    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label", ""))?;
+    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label"))?;
     if floors.is_some_and(|f| !(1..=100).contains(&f)) || units.is_some_and(|u| !(1..=20).contains(&u)) {
-        return Err(AppError::invalid("bad_number", ""));
+        return Err(AppError::invalid("bad_number"));
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -210,7 +210,7 @@ pub async fn rename_courtyard(
     let cid = layout_community(user)?;
     let courtyard =
         grid::courtyard(&state.db, id).await?.filter(|y| y.community_id == cid).ok_or(AppError::NotFound)?;
-    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label", ""))?;
+    let name = Label::parse(name).map_err(|_| AppError::invalid("bad_label"))?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let renamed = grid::rename_courtyard(&txn, courtyard.id, name.as_str()).await?;

@@ -112,9 +112,9 @@ async fn create_household(
     let building_id = parse_id(&form.building_id)?;
     match super::change::add_household(&state, &user, building_id, &form.unit, &form.room, "occupied").await {
         Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
-        Err(AppError::Invalid { code, .. }) => {
+        Err(e @ AppError::Invalid { .. }) => {
             let q = HouseholdQuery { building: Some(building_id.to_string()), page: None };
-            households_page(&state, c.clone(), &user, &q, Some(crate::error::message(c.lang, code))).await
+            households_page(&state, c.clone(), &user, &q, Some(e.message(c.lang))).await
         }
         Err(e) => Err(e),
     }
@@ -198,8 +198,8 @@ async fn update_household(
     let h = visible_household(&state, &user, parse_id(&id)?).await?;
     match super::change::change_household(&state, &user, &h, &form.status, form.note.as_deref()).await {
         Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
-        Err(AppError::Invalid { code, .. }) => {
-            let message = crate::error::message(c.lang, code);
+        Err(e @ AppError::Invalid { .. }) => {
+            let message = e.message(c.lang);
             household_page(&state, c, &user, h, Some(message)).await
         }
         Err(e) => Err(e),
@@ -320,7 +320,7 @@ async fn update_building(
     let number = |s: &str| -> Result<Option<i32>, AppError> {
         match s.trim() {
             "" => Ok(None),
-            n => n.parse().map(Some).map_err(|_| AppError::invalid("bad_number", "")),
+            n => n.parse().map(Some).map_err(|_| AppError::invalid("bad_number")),
         }
     };
     let done = match (number(&form.floors), number(&form.units)) {
@@ -329,8 +329,8 @@ async fn update_building(
     };
     match done {
         Ok(_) => Ok(Redirect::to("/buildings").into_response()),
-        Err(AppError::Invalid { code, .. } | AppError::Conflict(code)) => {
-            let error = Some(crate::error::message(c.lang, code));
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let error = Some(e.message(c.lang));
             let mut response =
                 render(&BuildingPage { c, id: b.id, name: form.name, floors: form.floors, units: form.units, error });
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -376,8 +376,8 @@ async fn after_layout_change(
 ) -> Result<Response, AppError> {
     match done {
         Ok(()) => Ok(Redirect::to("/buildings").into_response()),
-        Err(AppError::Invalid { code, .. } | AppError::Conflict(code)) => {
-            let message = crate::error::message(c.lang, code);
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let message = e.message(c.lang);
             buildings_page(state, c, user, Some(message)).await
         }
         Err(e) => Err(e),
@@ -406,7 +406,7 @@ async fn create_building(
     let number = |s: &str| -> Result<Option<i32>, AppError> {
         match s.trim() {
             "" => Ok(None),
-            n => n.parse().map(Some).map_err(|_| AppError::invalid("bad_number", "")),
+            n => n.parse().map(Some).map_err(|_| AppError::invalid("bad_number")),
         }
     };
     let done = match (number(&form.floors), number(&form.units)) {

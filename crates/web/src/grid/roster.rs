@@ -85,7 +85,7 @@ async fn upload(
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("").to_owned();
-            let bytes = field.bytes().await.map_err(|_| AppError::invalid("too_large", ""))?;
+            let bytes = field.bytes().await.map_err(|_| AppError::invalid("too_large"))?;
             file = Some((name, bytes.to_vec()));
         }
     }

@@ -78,7 +78,7 @@ pub fn notice(w: &Wish, kind: Kind, detail: Option<String>) -> Notice {
 pub fn text(s: &Option<String>, max: usize) -> Result<Option<String>, AppError> {
     let t = s.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     if t.as_ref().is_some_and(|t| t.chars().count() > max) {
-        return Err(AppError::invalid("too_long", ""));
+        return Err(AppError::invalid("too_long"));
     }
     Ok(t)
 }
@@ -105,7 +105,7 @@ pub fn allowed(action: WishAction, s: &Standing, is_wisher: bool) -> Result<(), 
 
 /// Submits a wish: a resident for their own household, or staff and building heads on someone's behalf.
 pub async fn submit(state: &AppState, user: &CurrentUser, input: WishInput) -> Result<Wish, AppError> {
-    let bad = |e: weizhili_core::wish::WishError| AppError::invalid(e.code(), "");
+    let bad = |e: weizhili_core::wish::WishError| AppError::invalid(e.code());
     let title = WishTitle::parse(&input.title).map_err(bad)?;
     let description = WishText::parse(&input.description).map_err(bad)?;
     let category = Category::parse(&input.category).map_err(bad)?;
@@ -114,7 +114,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, input: WishInput) -> R
     let household_id = match input.household_id {
         Some(id) => id,
         None => {
-            let own = own.ok_or_else(|| AppError::invalid("household_required", ""))?;
+            let own = own.ok_or_else(|| AppError::invalid("household_required"))?;
             grid::resident(&state.db, own).await?.ok_or(AppError::NotFound)?.resident.household_id
         }
     };
@@ -127,7 +127,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, input: WishInput) -> R
         Some(id) => {
             let r = grid::resident(&state.db, id).await?.ok_or(AppError::NotFound)?;
             if r.resident.household_id != h.id {
-                return Err(AppError::invalid("resident_not_in_household", ""));
+                return Err(AppError::invalid("resident_not_in_household"));
             }
             Some(id)
         }
@@ -230,16 +230,15 @@ pub async fn perform(
     match action {
         WishAction::Publish => {
             if let Some(c) = &input.category {
-                change.category =
-                    Some(Category::parse(c).map_err(|e| AppError::invalid(e.code(), ""))?.as_str().into());
+                change.category = Some(Category::parse(c).map_err(|e| AppError::invalid(e.code()))?.as_str().into());
             }
             change.due_date = input.due_date;
         }
         WishAction::Reject => {
-            change.reject_reason = Some(reason.clone().ok_or_else(|| AppError::invalid("reason_required", ""))?);
+            change.reject_reason = Some(reason.clone().ok_or_else(|| AppError::invalid("reason_required"))?);
         }
         WishAction::Release | WishAction::Revoke => {
-            let r = reason.clone().ok_or_else(|| AppError::invalid("reason_required", ""))?;
+            let r = reason.clone().ok_or_else(|| AppError::invalid("reason_required"))?;
             claim_end = Some((if action == WishAction::Release { "released" } else { "revoked" }, Some(r)));
         }
         WishAction::Lapse => {
@@ -248,16 +247,16 @@ pub async fn perform(
         }
         WishAction::Fulfil => {
             if note.is_none() {
-                return Err(AppError::invalid("note_required", ""));
+                return Err(AppError::invalid("note_required"));
             }
-            let minutes = input.minutes.ok_or_else(|| AppError::invalid("minutes_required", ""))?;
-            let minutes = Minutes::new(i64::from(minutes)).map_err(|e| AppError::invalid(e.code(), ""))?;
+            let minutes = input.minutes.ok_or_else(|| AppError::invalid("minutes_required"))?;
+            let minutes = Minutes::new(i64::from(minutes)).map_err(|e| AppError::invalid(e.code()))?;
             change.minutes = Some(minutes.get() as i32);
             claim_end = Some(("completed", None));
         }
         WishAction::Confirm => {
-            let rating = input.satisfaction.ok_or_else(|| AppError::invalid("bad_satisfaction", ""))?;
-            let rating = Satisfaction::new(rating).map_err(|e| AppError::invalid(e.code(), ""))?;
+            let rating = input.satisfaction.ok_or_else(|| AppError::invalid("bad_satisfaction"))?;
+            let rating = Satisfaction::new(rating).map_err(|e| AppError::invalid(e.code()))?;
             change.satisfaction = Some(i32::from(rating.get()));
             change.thanks = text(&input.thanks, 200)?;
         }
@@ -268,7 +267,7 @@ pub async fn perform(
             }
             note = reason.clone().or(note);
             if note.is_none() {
-                return Err(AppError::invalid("reason_required", ""));
+                return Err(AppError::invalid("reason_required"));
             }
         }
         WishAction::Withdraw | WishAction::Claim => {}
@@ -276,7 +275,7 @@ pub async fn perform(
     // A fulfilment without a photo waits for staff to vouch for it.
     let unphotographed = action == WishAction::Fulfil && store::photos::count(&state.db, w.id).await? == 0;
     if unphotographed && !input.no_photo {
-        return Err(AppError::invalid("photo_or_no_photo", ""));
+        return Err(AppError::invalid("photo_or_no_photo"));
     }
     let txn = begin_write(&state.db).await?;
     let moved = store::apply(&txn, &w, action, change, now).await?;

@@ -61,10 +61,10 @@ pub async fn list_wishes(
         ..Default::default()
     };
     if let Some(s) = p.status.as_deref().filter(|s| !s.is_empty()) {
-        filter.statuses = vec![WishStatus::parse(s).map_err(|e| AppError::invalid(e.code(), ""))?];
+        filter.statuses = vec![WishStatus::parse(s).map_err(|e| AppError::invalid(e.code()))?];
     }
     if let Some(s) = p.source.as_deref().filter(|s| !s.is_empty()) {
-        filter.source = Some(Source::parse(s).map_err(|e| AppError::invalid(e.code(), ""))?.as_str().to_owned());
+        filter.source = Some(Source::parse(s).map_err(|e| AppError::invalid(e.code()))?.as_str().to_owned());
     }
     let now = state.clock.now();
     if p.overdue == Some(true) {
@@ -72,7 +72,7 @@ pub async fn list_wishes(
     }
     if let Some(days) = p.unclaimed_days {
         if !(0..=365).contains(&days) {
-            return Err(AppError::invalid("bad_number", ""));
+            return Err(AppError::invalid("bad_number"));
         }
         filter.unclaimed_since = Some(now - chrono::Duration::days(days));
     }
@@ -210,7 +210,7 @@ pub async fn add_note(
     if !s.in_story() {
         return Err(AppError::NotFound);
     }
-    let body = text(&Some(input.text), 1000)?.ok_or_else(|| AppError::invalid("note_required", ""))?;
+    let body = text(&Some(input.text), 1000)?.ok_or_else(|| AppError::invalid("note_required"))?;
     let now = state.clock.now();
     let u = store::add_update(&state.db, &row.wish, Some(user.user.id), "note", Some(body), now).await?;
     let view = UpdateView {

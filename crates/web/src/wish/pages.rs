@@ -91,7 +91,7 @@ async fn new_page(
             .collect();
     } else if !user.actor.has_role(Role::Resident) {
         // Staff and building heads enter wishes from a household's page.
-        return Err(AppError::invalid("household_required", ""));
+        return Err(AppError::invalid("household_required"));
     }
     let categories = Category::ALL
         .iter()
@@ -148,8 +148,8 @@ async fn create(
     };
     match actions::submit(&state, &user, input).await {
         Ok(w) => Ok(Redirect::to(&format!("/wishes/{}", w.id)).into_response()),
-        Err(AppError::Invalid { code, .. }) => {
-            let message = crate::error::message(c.lang, code);
+        Err(e @ AppError::Invalid { .. }) => {
+            let message = e.message(c.lang);
             new_page(&state, c, &user, form, Some(message)).await
         }
         Err(e) => Err(e),
@@ -313,7 +313,7 @@ async fn act(
     // The fulfil form may carry a photo (multipart); the others are plain forms.
     let (fields, photo) = super::photos::read_form(request, &state).await?;
     let form: ActionForm = serde_urlencoded::from_str(&serde_urlencoded::to_string(&fields).unwrap_or_default())
-        .map_err(|_| AppError::invalid("bad_request", ""))?;
+        .map_err(|_| AppError::invalid("bad_request"))?;
     if let Some(bytes) = photo {
         // Kept first, so that a refusal of the move itself loses nothing: the photo is in the story already.
         let (row, s) = visible(&state, &user, id).await?;
@@ -323,7 +323,7 @@ async fn act(
         if let Err(e) = super::photos::save(&state, &user, &row.wish, bytes, None).await {
             return match e {
                 AppError::Invalid { .. } | AppError::Conflict(_) => {
-                    let message = crate::error::message(c.lang, e.code());
+                    let message = e.message(c.lang);
                     detail_page(&state, c, &user, id, Some((e.status(), message))).await
                 }
                 other => Err(other),
@@ -336,7 +336,7 @@ async fn act(
         Some(d) => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                let message = crate::error::message(c.lang, "bad_date");
+                let message = AppError::typed("bad_date", &d).message(c.lang);
                 return detail_page(
                     &state,
                     c,
@@ -362,7 +362,7 @@ async fn act(
     match actions::perform(&state, &user, id, &action, input).await {
         Ok(()) => Ok(Redirect::to(&format!("/wishes/{id}")).into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             detail_page(&state, c, &user, id, Some((e.status(), message))).await
         }
         Err(e) => Err(e),

@@ -83,11 +83,11 @@ async fn create(state: &AppState, user: &CurrentUser, input: PairInput) -> Resul
         return Err(AppError::NotFound);
     }
     if r.resident.moved_out_at.is_some() {
-        return Err(AppError::invalid("already_moved_out", ""));
+        return Err(AppError::invalid("already_moved_out"));
     }
     let helpers = account::helpers_of(&state.db, cid).await?;
     if !helpers.iter().any(|(id, _)| *id == input.helper_id) {
-        return Err(AppError::invalid("not_a_helper", ""));
+        return Err(AppError::invalid("not_a_helper"));
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -207,7 +207,7 @@ async fn create_form(
     match create(&state, &user, input).await {
         Ok(_) => Ok(Redirect::to("/help-pairs").into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             pairs_page(&state, c, &user, PairsQuery::default(), Some((e.status(), message))).await
         }
         Err(e) => Err(e),

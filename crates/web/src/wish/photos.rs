@@ -58,7 +58,7 @@ impl PhotoView {
 
 /// A photo problem the uploader can fix is a 422 with its code; a storage failure is the server's.
 pub(crate) fn refusal(e: MediaError) -> AppError {
-    if e.is_client_error() { AppError::invalid(e.code(), e.to_string()) } else { AppError::Internal(e.into()) }
+    if e.is_client_error() { AppError::invalid(e.code()) } else { AppError::Internal(e.into()) }
 }
 
 /// The wish, if this user may add to and see its story (the wisher, the claimant, staff), or 404.
@@ -176,23 +176,23 @@ pub async fn read_form(request: Request, state: &AppState) -> Result<(Vec<(Strin
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if !multipart {
-        let bytes = Bytes::from_request(request, state).await.map_err(|_| AppError::invalid("bad_request", ""))?;
-        let pairs = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::invalid("bad_request", ""))?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|_| AppError::invalid("bad_request"))?;
+        let pairs = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::invalid("bad_request"))?;
         return Ok((pairs, None));
     }
-    let mut form = Multipart::from_request(request, state).await.map_err(|_| AppError::invalid("bad_request", ""))?;
+    let mut form = Multipart::from_request(request, state).await.map_err(|_| AppError::invalid("bad_request"))?;
     let mut fields = Vec::new();
     let mut photo = None;
-    while let Some(field) = form.next_field().await.map_err(|_| AppError::invalid("bad_request", ""))? {
+    while let Some(field) = form.next_field().await.map_err(|_| AppError::invalid("bad_request"))? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "photo" {
-            let bytes = field.bytes().await.map_err(|_| AppError::invalid("photo_too_large", ""))?;
+            let bytes = field.bytes().await.map_err(|_| AppError::invalid("photo_too_large"))?;
             // A file input left empty still sends an empty part.
             if !bytes.is_empty() {
                 photo = Some(bytes);
             }
         } else {
-            let value = field.text().await.map_err(|_| AppError::invalid("bad_request", ""))?;
+            let value = field.text().await.map_err(|_| AppError::invalid("bad_request"))?;
             fields.push((name, value));
         }
     }
@@ -221,13 +221,13 @@ async fn upload_page(
                     .map(|_| ())
                     .map_err(AppError::from)
             }
-            None => Err(AppError::invalid("note_or_photo_required", "")),
+            None => Err(AppError::invalid("note_or_photo_required")),
         },
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/wishes/{id}")).into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let message = crate::error::message(c.lang, e.code());
+            let message = e.message(c.lang);
             super::pages::detail_page(&state, c, &user, id, Some((e.status(), message))).await
         }
         Err(e) => Err(e),
@@ -300,7 +300,7 @@ pub async fn upload_json(
     let (fields, photo) = read_form(request, &state).await?;
     let note = fields.iter().find(|(k, _)| k == "note").map(|(_, v)| v.clone());
     let note = super::actions::text(&note, 1000)?;
-    let bytes = photo.ok_or_else(|| AppError::invalid("photo_empty", ""))?;
+    let bytes = photo.ok_or_else(|| AppError::invalid("photo_empty"))?;
     let p = save(&state, &user, &w, bytes, note).await?;
     Ok((StatusCode::CREATED, Json(PhotoView::build(&p))))
 }
