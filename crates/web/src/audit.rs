@@ -12,7 +12,8 @@ use weizhili_core::clock::china_time;
 use weizhili_store::audit::{self, Filter};
 
 use crate::auth::CurrentUser;
-use crate::page::{PageCtx, render, with_page};
+use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Size};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -25,8 +26,10 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    pub page: Option<String>,
 }
+
+/// 50 entries a page.
+const SIZE: Size = Size::fixed(50);
 
 pub struct EntryLine {
     pub at: String,
@@ -44,8 +47,7 @@ struct AuditPage {
     rows: Vec<EntryLine>,
     total: u64,
     q: AuditQuery,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     bad_date: bool,
 }
 
@@ -61,6 +63,7 @@ async fn list(
     c: PageCtx,
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let communities = if user.actor.is_admin() {
         None
@@ -71,15 +74,15 @@ async fn list(
     };
     let (from, to) = (date(&q.from), date(&q.to));
     let bad_date = from.is_err() || to.is_err();
-    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1u64);
+    let paging = pq.paging(SIZE);
     let filter = Filter {
         communities,
         login: q.login.clone(),
         action: q.action.clone(),
         from: from.unwrap_or(None),
         to: to.unwrap_or(None),
-        page,
-        per_page: 50,
+        page: paging.page(),
+        per_page: paging.per_page(),
     };
     let (rows, total) = audit::list(&state.db, &filter).await?;
     let rows = rows
@@ -102,14 +105,6 @@ async fn list(
         ("from", q.from.clone().unwrap_or_default()),
         ("to", q.to.clone().unwrap_or_default()),
     ];
-    let pages = total.div_ceil(50).max(1);
-    Ok(render(&AuditPage {
-        c,
-        rows,
-        total,
-        prev: (page > 1).then(|| with_page("/audit", &query, page - 1)),
-        next: (page < pages).then(|| with_page("/audit", &query, page + 1)),
-        q,
-        bad_date,
-    }))
+    let pages = total.div_ceil(paging.per_page()).max(1);
+    Ok(render(&AuditPage { c, rows, total, pager: Pager::new("/audit", &query, paging.page(), pages), q, bad_date }))
 }
