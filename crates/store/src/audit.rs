@@ -100,7 +100,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<(Vec<aud
     let per_page = filter.per_page.clamp(1, 200);
     let rows = query
         .order_by_desc(audit_log::Column::Id)
-        .offset(filter.page.saturating_sub(1) * per_page)
+        .offset(crate::offset(filter.page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

@@ -300,7 +300,7 @@ pub async fn households(
         .order_by_asc(household::Column::BuildingId)
         .order_by_asc(household::Column::Unit)
         .order_by_asc(household::Column::Room)
-        .offset((page - 1) * per_page)
+        .offset(crate::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

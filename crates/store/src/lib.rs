@@ -218,6 +218,13 @@ pub(crate) async fn count_of<E: sea_orm::EntityTrait>(
     Ok(n.unwrap_or(0).max(0) as u64)
 }
 
+/// The rows a list skips before page `page` (from 1) of `per_page` rows. Saturating, and never more than the
+/// largest `BIGINT`, which is what both databases bind an `OFFSET` as: a caller's page number, however large,
+/// makes an empty page here, never an overflow. (The web layer bounds pages long before that: `web::paging`.)
+pub(crate) fn offset(page: u64, per_page: u64) -> u64 {
+    page.saturating_sub(1).saturating_mul(per_page).min(i64::MAX as u64)
+}
+
 /// `LIKE` pattern for a substring search, with the wildcard characters of the input escaped.
 pub(crate) fn like_contains(q: &str) -> String {
     let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -228,4 +235,18 @@ pub(crate) fn like_contains(q: &str) -> String {
 pub async fn migrate_fresh(db: &DatabaseConnection) -> Result<()> {
     migration::Migrator::fresh(db).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offset;
+
+    #[test]
+    fn an_offset_saturates_at_the_largest_bigint() {
+        assert_eq!(offset(0, 50), 0, "page 0 is the first page");
+        assert_eq!(offset(1, 50), 0);
+        assert_eq!(offset(3, 20), 40);
+        assert_eq!(offset(i64::MAX as u64, 50), i64::MAX as u64);
+        assert_eq!(offset(u64::MAX, u64::MAX), i64::MAX as u64);
+    }
 }

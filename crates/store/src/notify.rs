@@ -61,8 +61,12 @@ pub async fn list(db: &impl ConnectionTrait, user_id: i64, page: u64, per_page: 
     let page = page.max(1);
     let query = notification::Entity::find().filter(notification::Column::UserId.eq(user_id));
     let total = crate::count_of(db, query.clone(), notification::Column::Id).await?;
-    let rows =
-        query.order_by_desc(notification::Column::Id).offset((page - 1) * per_page).limit(per_page).all(db).await?;
+    let rows = query
+        .order_by_desc(notification::Column::Id)
+        .offset(crate::offset(page, per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
     Ok(Page { rows, total, page, per_page })
 }
 

@@ -112,8 +112,12 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Page<Row
     }
     let query = service_record::Entity::find().filter(cond);
     let total = crate::count_of(db, query.clone(), service_record::Column::Id).await?;
-    let records =
-        query.order_by_desc(service_record::Column::Id).offset((page - 1) * per_page).limit(per_page).all(db).await?;
+    let records = query
+        .order_by_desc(service_record::Column::Id)
+        .offset(crate::offset(page, per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
     let ids: Vec<i64> = records.iter().map(|r| r.user_id).collect();
     let names = crate::account::display_names(db, ids).await?;
     let rows = records

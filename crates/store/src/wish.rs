@@ -312,7 +312,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Page<Row
     let wishes = query
         .order_by_desc(wish::Column::Priority)
         .order_by_desc(wish::Column::Id)
-        .offset((page - 1) * per_page)
+        .offset(crate::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

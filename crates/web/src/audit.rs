@@ -12,7 +12,8 @@ use weizhili_core::clock::china_time;
 use weizhili_store::audit::{self, Filter};
 
 use crate::auth::CurrentUser;
-use crate::page::{PageCtx, render, with_page};
+use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Size};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -25,8 +26,10 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    pub page: Option<String>,
 }
+
+/// 50 entries a page.
+const SIZE: Size = Size::fixed(50);
 
 pub struct EntryLine {
     pub at: String,
@@ -44,8 +47,7 @@ struct AuditPage {
     rows: Vec<EntryLine>,
     total: u64,
     q: AuditQuery,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     /// The message for a date that could not be read, naming it.
     date_error: Option<String>,
 }
@@ -62,6 +64,7 @@ async fn list(
     c: PageCtx,
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let communities = if user.actor.is_admin() {
         None
@@ -75,15 +78,15 @@ async fn list(
         .into_iter()
         .find(|(_, bad)| *bad)
         .map(|(typed, _)| AppError::typed("bad_date", typed.as_deref().unwrap_or_default()).message(c.lang));
-    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1u64);
+    let paging = pq.paging(SIZE);
     let filter = Filter {
         communities,
         login: q.login.clone(),
         action: q.action.clone(),
         from: from.unwrap_or(None),
         to: to.unwrap_or(None),
-        page,
-        per_page: 50,
+        page: paging.page(),
+        per_page: paging.per_page(),
     };
     let (rows, total) = audit::list(&state.db, &filter).await?;
     let rows = rows
@@ -106,14 +109,7 @@ async fn list(
         ("from", q.from.clone().unwrap_or_default()),
         ("to", q.to.clone().unwrap_or_default()),
     ];
-    let pages = total.div_ceil(50).max(1);
-    Ok(render(&AuditPage {
-        c,
-        rows,
-        total,
-        prev: (page > 1).then(|| with_page("/audit", &query, page - 1)),
-        next: (page < pages).then(|| with_page("/audit", &query, page + 1)),
-        q,
-        date_error,
-    }))
+    let pages = total.div_ceil(paging.per_page()).max(1);
+    let pager = Pager::new("/audit", &query, paging.page(), pages);
+    Ok(render(&AuditPage { c, rows, total, pager, q, date_error }))
 }

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod openapi;
 pub mod ops;
 pub mod page;
+pub mod paging;
 pub mod qr;
 pub mod service;
 pub mod users;

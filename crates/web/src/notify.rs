@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use weizhili_core::access::Role;
 use weizhili_core::notify::{DAILY_SUMMARY_HOUR, Kind, StaffMode};
 use weizhili_store::notify::{self as store, Notice, Notification};
@@ -17,7 +17,8 @@ use weizhili_store::{StoreError, account, begin_write};
 use crate::auth::CurrentUser;
 use crate::grid::api::ListOf;
 use crate::grid::pages::parse_id;
-use crate::page::{PageCtx, render, with_page};
+use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Size};
 use crate::wish::actions::notice;
 use crate::{AppError, AppState};
 
@@ -76,25 +77,24 @@ struct ListPage {
     c: PageCtx,
     items: Vec<Item>,
     unread: u64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
-#[derive(Deserialize, IntoParams)]
-pub struct PageParams {
-    pub page: Option<String>,
-}
+/// 20 notifications a page.
+const PAGE_SIZE: Size = Size::fixed(20);
+/// 50 a page through the API, up to 100 (`store::notify::list`).
+const API_SIZE: Size = Size::up_to(50, 100);
 
 async fn list_page(
     State(state): State<AppState>,
     c: PageCtx,
     user: CurrentUser,
-    Query(q): Query<PageParams>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
-    let found = store::list(&state.db, user.user.id, page, 20).await?;
+    let paging = q.paging(PAGE_SIZE);
+    let found = store::list(&state.db, user.user.id, paging.page(), paging.per_page()).await?;
     let unread = store::unread_count(&state.db, user.user.id).await?;
-    let pages = found.pages();
+    let pager = Pager::new("/notifications", &[], found.page, found.pages());
     let items = found
         .rows
         .into_iter()
@@ -109,13 +109,7 @@ async fn list_page(
             }
         })
         .collect();
-    Ok(render(&ListPage {
-        c,
-        items,
-        unread,
-        prev: (found.page > 1).then(|| with_page("/notifications", &[], found.page - 1)),
-        next: (found.page < pages).then(|| with_page("/notifications", &[], found.page + 1)),
-    }))
+    Ok(render(&ListPage { c, items, unread, pager }))
 }
 
 /// What a notification says, in the reader's language, and the line under it.
@@ -148,15 +142,15 @@ async fn read_all(State(state): State<AppState>, user: CurrentUser) -> Result<Re
 }
 
 /// The signed-in user's notifications, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notify", security(("bearer" = [])), params(PageParams),
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notify", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = ListOf<NotificationView>), (status = 401)))]
 pub async fn list_json(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<PageParams>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Json<ListOf<NotificationView>>, AppError> {
-    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
-    let found = store::list(&state.db, user.user.id, page, 50).await?;
+    let paging = q.paging(API_SIZE);
+    let found = store::list(&state.db, user.user.id, paging.page(), paging.per_page()).await?;
     Ok(Json(ListOf {
         total: found.total,
         page: found.page,

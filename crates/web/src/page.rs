@@ -179,11 +179,3 @@ pub fn render_error(ctx: &PageCtx, status: StatusCode, message: &str) -> String 
 pub fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
-
-/// A link to the same list with one query parameter changed (for pagination).
-pub fn with_page(base: &str, query: &[(&str, String)], page: u64) -> String {
-    let mut pairs: Vec<(&str, String)> = query.iter().filter(|(k, v)| *k != "page" && !v.is_empty()).cloned().collect();
-    pairs.push(("page", page.to_string()));
-    let q = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!("{base}?{q}")
-}

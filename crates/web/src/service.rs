@@ -16,7 +16,8 @@ use weizhili_store::{StoreError, audit, begin_write};
 use crate::auth::CurrentUser;
 use crate::grid::api::ListOf;
 use crate::grid::pages::parse_id;
-use crate::page::{PageCtx, render, with_page};
+use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Paging, Size};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -84,10 +85,14 @@ pub struct ListParams {
     pub view: Option<String>,
     /// pending or confirmed.
     pub status: Option<String>,
-    pub page: Option<String>,
 }
 
-fn filter_for(user: &CurrentUser, p: &ListParams) -> (Filter, bool) {
+/// 30 records a page.
+const PAGE_SIZE: Size = Size::fixed(30);
+/// 30 a page through the API, up to 200.
+const API_SIZE: Size = Size::up_to(30, 200);
+
+fn filter_for(user: &CurrentUser, p: &ListParams, paging: Paging) -> (Filter, bool) {
     let staff = reviewer(user);
     let all = staff.is_some() && p.view.as_deref() != Some("mine");
     let status = match p.status.as_deref() {
@@ -99,8 +104,8 @@ fn filter_for(user: &CurrentUser, p: &ListParams) -> (Filter, bool) {
         community_id: if all { staff } else { None },
         user_id: if all { None } else { Some(user.user.id) },
         status,
-        page: p.page.as_deref().and_then(|v| v.parse().ok()).unwrap_or(1),
-        per_page: 30,
+        page: paging.page(),
+        per_page: paging.per_page(),
     };
     (filter, all)
 }
@@ -116,8 +121,7 @@ struct ListPage {
     confirmed_hours: String,
     pending_hours: String,
     total: u64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     error: Option<String>,
 }
 
@@ -126,8 +130,9 @@ async fn list_page(
     c: PageCtx,
     user: CurrentUser,
     Query(p): Query<ListParams>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    page(&state, c, &user, p, None).await
+    page(&state, c, &user, p, pq.paging(PAGE_SIZE), None).await
 }
 
 async fn page(
@@ -135,16 +140,17 @@ async fn page(
     c: PageCtx,
     user: &CurrentUser,
     p: ListParams,
+    paging: Paging,
     error: Option<(axum::http::StatusCode, String)>,
 ) -> Result<Response, AppError> {
-    let (filter, all) = filter_for(user, &p);
+    let (filter, all) = filter_for(user, &p, paging);
     let found = store::list(&state.db, &filter).await?;
     let (confirmed, pending) = store::totals(&state.db, user.user.id).await?;
-    let pages = found.pages();
     let query = [
         ("view", if all { "all".to_owned() } else { "mine".to_owned() }),
         ("status", p.status.clone().unwrap_or_default()),
     ];
+    let pager = Pager::new("/service-records", &query, found.page, found.pages());
     let code = error.as_ref().map(|e| e.0).unwrap_or(axum::http::StatusCode::OK);
     let mut response = render(&ListPage {
         records: found.rows.into_iter().map(RecordView::build).collect(),
@@ -154,8 +160,7 @@ async fn page(
         confirmed_hours: hours(confirmed),
         pending_hours: hours(pending),
         total: found.total,
-        prev: (found.page > 1).then(|| with_page("/service-records", &query, found.page - 1)),
-        next: (found.page < pages).then(|| with_page("/service-records", &query, found.page + 1)),
+        pager,
         error: error.map(|e| e.1),
         c,
     });
@@ -232,8 +237,8 @@ async fn confirm_form(
         Ok(_) => Ok(Redirect::to("/service-records?view=all&status=pending").into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
             let message = e.message(c.lang);
-            let p = ListParams { view: Some("all".into()), status: Some("pending".into()), page: None };
-            page(&state, c, &user, p, Some((e.status(), message))).await
+            let p = ListParams { view: Some("all".into()), status: Some("pending".into()) };
+            page(&state, c, &user, p, Paging::first(PAGE_SIZE), Some((e.status(), message))).await
         }
         Err(e) => Err(e),
     }
@@ -242,13 +247,14 @@ async fn confirm_form(
 /// Service records: a volunteer's own (`view=mine`), or for staff their community's (`view=all`, the default
 /// for them).
 #[utoipa::path(get, path = "/api/v1/service-records", tag = "service", security(("bearer" = [])),
-    params(ListParams), responses((status = 200, body = ListOf<RecordView>), (status = 401)))]
+    params(ListParams, PageQuery), responses((status = 200, body = ListOf<RecordView>), (status = 401)))]
 pub async fn list_json(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(p): Query<ListParams>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Json<ListOf<RecordView>>, AppError> {
-    let (filter, _) = filter_for(&user, &p);
+    let (filter, _) = filter_for(&user, &p, pq.paging(API_SIZE));
     let found = store::list(&state.db, &filter).await?;
     Ok(Json(ListOf {
         total: found.total,

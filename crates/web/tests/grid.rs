@@ -101,7 +101,8 @@ async fn lists_are_paged() {
     assert_ne!(first, second);
     let (status, far) = app.page("/residents?page=9999").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(far.contains("没有找到") && !b.is_empty());
+    assert!(far.contains("id=\"past-end\"") && far.contains("超出列表的末尾") && !b.is_empty());
+    assert!(!far.contains("没有找到"), "past the end is not \"nobody matches\"");
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ mod grid;
 mod group_leaders;
 mod matrix;
 mod ops;
+mod paging;
 mod photos;
 mod races;
 mod roster;

@@ -111,7 +111,7 @@ pub async fn residents(
     let rows = query
         .order_by_asc(resident::Column::BuildingId)
         .order_by_asc(resident::Column::Id)
-        .offset((page - 1) * per_page)
+        .offset(crate::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

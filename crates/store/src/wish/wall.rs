@@ -63,8 +63,8 @@ pub fn wall_query(community_id: i64, page: u64, per_page: u64, now: DateTime<Utc
         .filter(offered)
         .order_by_desc(wish::Column::Priority)
         .order_by_desc(wish::Column::Id)
-        .offset((page.max(1) - 1) * per_page)
-        .limit(per_page + 1)
+        .offset(crate::offset(page, per_page))
+        .limit(per_page.saturating_add(1))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use super::forms::ResidentInput;
 use super::pages::{ResidentQuery, parse_id};
 use super::{ResidentView, resident_place, view_resident, visible_household, visible_resident};
 use crate::auth::CurrentUser;
+use crate::paging::{PageQuery, Size};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -185,21 +186,23 @@ pub async fn create_building(
 #[derive(Deserialize, IntoParams)]
 pub struct HouseholdParams {
     pub building_id: Option<i64>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
 }
 
+/// 50 households or residents a page, up to 200.
+const SIZE: Size = Size::up_to(50, 200);
+
 /// Households the user may see, by building, unit and room.
-#[utoipa::path(get, path = "/api/v1/households", tag = "grid", security(("bearer" = [])), params(HouseholdParams),
+#[utoipa::path(get, path = "/api/v1/households", tag = "grid", security(("bearer" = [])), params(HouseholdParams, PageQuery),
     responses((status = 200, body = ListOf<HouseholdView>), (status = 401), (status = 403)))]
 pub async fn list_households(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<HouseholdParams>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Json<ListOf<HouseholdView>>, AppError> {
     let scope = grid_scope(&user)?;
-    let found =
-        grid::households(&state.db, &scope, None, q.building_id, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
+    let paging = pq.paging(SIZE);
+    let found = grid::households(&state.db, &scope, None, q.building_id, paging.page(), paging.per_page()).await?;
     Ok(Json(ListOf {
         total: found.total,
         page: found.page,
@@ -256,17 +259,16 @@ pub struct ResidentParams {
     pub tag: Option<String>,
     /// `child`, `adult`, `senior` or `aged`.
     pub age_band: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
 }
 
 /// Residents the user may see, masked: the resident's own endpoint shows what the role may see unmasked.
-#[utoipa::path(get, path = "/api/v1/residents", tag = "grid", security(("bearer" = [])), params(ResidentParams),
+#[utoipa::path(get, path = "/api/v1/residents", tag = "grid", security(("bearer" = [])), params(ResidentParams, PageQuery),
     responses((status = 200, body = ListOf<ResidentView>), (status = 401), (status = 403)))]
 pub async fn list_residents(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(p): Query<ResidentParams>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Json<ListOf<ResidentView>>, AppError> {
     let scope = grid_scope(&user)?;
     let q = ResidentQuery {
@@ -274,10 +276,9 @@ pub async fn list_residents(
         building: p.building_id.map(|b| b.to_string()),
         tag: p.tag,
         age: p.age_band,
-        page: p.page.map(|n| n.to_string()),
         moved_out: None,
     };
-    let filter = q.filter(p.per_page.unwrap_or(50));
+    let filter = q.filter(pq.paging(SIZE));
     let this_year = state.clock.this_year();
     let found = grid::residents(&state.db, &scope, &filter, this_year).await?;
     let items = found

@@ -13,7 +13,8 @@ use weizhili_store::grid::{self, ResidentFilter};
 use super::forms::{CONSENT_BASES, ResidentInput};
 use super::{ResidentView, household_place, view_resident, visible_household, visible_resident};
 use crate::auth::CurrentUser;
-use crate::page::{PageCtx, render, with_page};
+use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Paging, Size};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -42,13 +43,12 @@ pub struct ResidentQuery {
     pub building: Option<String>,
     pub tag: Option<String>,
     pub age: Option<String>,
-    pub page: Option<String>,
     pub moved_out: Option<String>,
 }
 
 impl ResidentQuery {
     /// Unknown filter values are ignored rather than refused: a stale bookmark still opens the list.
-    pub fn filter(&self, per_page: u64) -> ResidentFilter {
+    pub fn filter(&self, paging: Paging) -> ResidentFilter {
         ResidentFilter {
             community_id: None,
             q: self.q.clone().filter(|q| !q.trim().is_empty()).map(|q| q.chars().take(50).collect()),
@@ -57,8 +57,8 @@ impl ResidentQuery {
             tag: self.tag.as_deref().and_then(|t| Tag::parse(t).ok()),
             age_band: self.age.as_deref().and_then(|a| AgeBand::parse(a).ok()),
             include_moved_out: self.moved_out.as_deref() == Some("1"),
-            page: self.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1),
-            per_page,
+            page: paging.page(),
+            per_page: paging.per_page(),
         }
     }
 }
@@ -69,28 +69,29 @@ struct ResidentsPage {
     c: PageCtx,
     rows: Vec<ResidentView>,
     total: u64,
-    page: u64,
-    pages: u64,
+    pager: Pager,
     q: String,
     buildings: Vec<Choice>,
     tags: Vec<Choice>,
     ages: Vec<Choice>,
-    prev: Option<String>,
-    next: Option<String>,
     can_add: bool,
 }
+
+/// 20 residents a page.
+const SIZE: Size = Size::fixed(20);
 
 async fn residents(
     State(state): State<AppState>,
     c: PageCtx,
     user: CurrentUser,
     Query(q): Query<ResidentQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let scope = user.actor.list_scope(Action::ViewGrid);
     if scope == ListScope::Nothing {
         return Err(AppError::Forbidden);
     }
-    let filter = q.filter(20);
+    let filter = q.filter(pq.paging(SIZE));
     let this_year = state.clock.this_year();
     let found = grid::residents(&state.db, &scope, &filter, this_year).await?;
     let buildings = grid::buildings(&state.db, &scope, None).await?;
@@ -132,21 +133,17 @@ async fn residents(
         ("tag", q.tag.clone().unwrap_or_default()),
         ("age", q.age.clone().unwrap_or_default()),
     ];
-    let pages = found.pages();
-    let page = found.page;
+    let pager = Pager::new("/residents", &query, found.page, found.pages());
     let can_add = matches!(scope, ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_));
     Ok(render(&ResidentsPage {
         c,
         rows,
         total: found.total,
-        page,
-        pages,
+        pager,
         q: q.q.unwrap_or_default(),
         buildings,
         tags,
         ages,
-        prev: (page > 1).then(|| with_page("/residents", &query, page - 1)),
-        next: (page < pages).then(|| with_page("/residents", &query, page + 1)),
         can_add,
     }))
 }

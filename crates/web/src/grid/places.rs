@@ -8,11 +8,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use weizhili_core::access::{Action, ListScope, Place};
-use weizhili_store::grid::{self, HouseholdRow, Page, ResidentFilter};
+use weizhili_store::grid::{self, HouseholdRow, ResidentFilter};
 
 use super::{ResidentView, household_place, visible_household};
 use crate::auth::CurrentUser;
-use crate::page::{PageCtx, render, with_page};
+use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Paging, Size};
 use crate::{AppError, AppState};
 
 use super::pages::{Choice, parse_id};
@@ -34,10 +35,9 @@ pub fn routes() -> Router<AppState> {
 struct HouseholdsPage {
     c: PageCtx,
     rows: Vec<HouseholdRow>,
-    page: Page<()>,
+    total: u64,
+    pager: Pager,
     buildings: Vec<Choice>,
-    prev: Option<String>,
-    next: Option<String>,
     can_add: bool,
     error: Option<String>,
 }
@@ -45,16 +45,19 @@ struct HouseholdsPage {
 #[derive(Deserialize, Default)]
 struct HouseholdQuery {
     building: Option<String>,
-    page: Option<String>,
 }
+
+/// 30 households a page.
+const SIZE: Size = Size::fixed(30);
 
 async fn households(
     State(state): State<AppState>,
     c: PageCtx,
     user: CurrentUser,
     Query(q): Query<HouseholdQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    households_page(&state, c, &user, &q, None).await
+    households_page(&state, c, &user, &q, pq.paging(SIZE), None).await
 }
 
 async fn households_page(
@@ -62,6 +65,7 @@ async fn households_page(
     c: PageCtx,
     user: &CurrentUser,
     q: &HouseholdQuery,
+    paging: Paging,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let scope = user.actor.list_scope(Action::ViewGrid);
@@ -69,18 +73,15 @@ async fn households_page(
         return Err(AppError::Forbidden);
     }
     let building_id = q.building.as_deref().and_then(|b| b.parse().ok());
-    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
-    let found = grid::households(&state.db, &scope, None, building_id, page, 30).await?;
+    let found = grid::households(&state.db, &scope, None, building_id, paging.page(), paging.per_page()).await?;
     let buildings = grid::buildings(&state.db, &scope, None).await?;
     let query = [("building", q.building.clone().unwrap_or_default())];
-    let pages = found.pages();
     let can_add = matches!(scope, ListScope::Everything | ListScope::Communities(_) | ListScope::Buildings(_));
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let mut response = render(&HouseholdsPage {
-        prev: (found.page > 1).then(|| with_page("/households", &query, found.page - 1)),
-        next: (found.page < pages).then(|| with_page("/households", &query, found.page + 1)),
-        page: Page { rows: vec![], total: found.total, page: found.page, per_page: found.per_page },
+        pager: Pager::new("/households", &query, found.page, found.pages()),
+        total: found.total,
         rows: found.rows,
         buildings: buildings
             .iter()
@@ -113,8 +114,8 @@ async fn create_household(
     match super::change::add_household(&state, &user, building_id, &form.unit, &form.room, "occupied").await {
         Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
         Err(e @ AppError::Invalid { .. }) => {
-            let q = HouseholdQuery { building: Some(building_id.to_string()), page: None };
-            households_page(&state, c.clone(), &user, &q, Some(e.message(c.lang))).await
+            let q = HouseholdQuery { building: Some(building_id.to_string()) };
+            households_page(&state, c.clone(), &user, &q, Paging::first(SIZE), Some(e.message(c.lang))).await
         }
         Err(e) => Err(e),
     }

@@ -15,6 +15,7 @@ use super::{WishView, visible};
 use crate::auth::CurrentUser;
 use crate::grid::api::ListOf;
 use crate::grid::pages::parse_id;
+use crate::paging::{PageQuery, Size};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -39,25 +40,28 @@ pub struct WishParams {
     pub overdue: Option<bool>,
     /// Only published wishes unclaimed for more than this many days.
     pub unclaimed_days: Option<i64>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
 }
+
+/// 50 wishes a page, up to 200.
+const SIZE: Size = Size::up_to(50, 200);
 
 /// Wishes the user may see: staff all of their community's, a building head their buildings', a resident their
 /// household's, a helper what is on the wall and what they claim.
-#[utoipa::path(get, path = "/api/v1/wishes", tag = "wish", security(("bearer" = [])), params(WishParams),
+#[utoipa::path(get, path = "/api/v1/wishes", tag = "wish", security(("bearer" = [])), params(WishParams, PageQuery),
     responses((status = 200, body = ListOf<WishView>), (status = 401)))]
 pub async fn list_wishes(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(p): Query<WishParams>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Json<ListOf<WishView>>, AppError> {
+    let paging = pq.paging(SIZE);
     let mut filter = Filter {
         community_id: user.community_id(),
         category: p.category.clone(),
         building_id: p.building_id,
-        page: p.page.unwrap_or(1),
-        per_page: p.per_page.unwrap_or(50),
+        page: paging.page(),
+        per_page: paging.per_page(),
         ..Default::default()
     };
     if let Some(s) = p.status.as_deref().filter(|s| !s.is_empty()) {
@@ -94,7 +98,7 @@ pub async fn list_wishes(
                 // A wish offered to a paired helper is theirs alone until the offer ends.
                 filter.wall_at = Some((now, Some(user.user.id)));
                 if filter.statuses.is_empty() {
-                    return Ok(Json(ListOf { items: vec![], total: 0, page: 1, per_page: filter.per_page }));
+                    return Ok(Json(ListOf { items: vec![], total: 0, page: filter.page, per_page: filter.per_page }));
                 }
             }
             _ => return Err(AppError::Forbidden),

@@ -13,7 +13,8 @@ use weizhili_store::wish::{self as store, Filter};
 use super::WishView;
 use crate::auth::CurrentUser;
 use crate::grid::pages::Choice;
-use crate::page::{PageCtx, render, with_page};
+use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Size};
 use crate::{AppError, AppState};
 
 /// The lists a person may open, in the order the tabs show them.
@@ -57,8 +58,7 @@ struct ListPage {
     statuses: Vec<Tab>,
     items: Vec<Item>,
     total: u64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     view: String,
     status: String,
     search: String,
@@ -79,7 +79,6 @@ pub(super) struct ListQuery {
     category: Option<String>,
     building: Option<String>,
     q: Option<String>,
-    page: Option<String>,
     source: Option<String>,
     /// overdue, unclaimed (for `days`), attention.
     need: Option<String>,
@@ -89,11 +88,15 @@ pub(super) struct ListQuery {
 /// The "needs attention" filters staff can pick.
 const NEEDS: [&str; 3] = ["overdue", "unclaimed", "attention"];
 
+/// 20 wishes a page.
+const SIZE: Size = Size::fixed(20);
+
 pub(super) async fn list(
     State(state): State<AppState>,
     c: PageCtx,
     user: CurrentUser,
     Query(q): Query<ListQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let views = views_for(&user);
     let Some(default) = views.first().copied() else {
@@ -101,10 +104,11 @@ pub(super) async fn list(
     };
     let view = q.view.as_deref().filter(|v| views.contains(v)).unwrap_or(default);
     let status = q.status.as_deref().and_then(|s| WishStatus::parse(s).ok());
+    let paging = pq.paging(SIZE);
     let mut filter = Filter {
         community_id: user.community_id(),
-        page: q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1),
-        per_page: 20,
+        page: paging.page(),
+        per_page: paging.per_page(),
         // Unknown values are ignored: a stale bookmark still opens the list.
         category: q.category.as_deref().and_then(|c| Category::parse(c).ok()).map(|c| c.as_str().to_owned()),
         building_id: q.building.as_deref().and_then(|b| b.parse().ok()),
@@ -226,8 +230,7 @@ pub(super) async fn list(
         statuses,
         items,
         total: found.total,
-        prev: (found.page > 1).then(|| with_page("/wishes", &query, found.page - 1)),
-        next: (found.page < pages).then(|| with_page("/wishes", &query, found.page + 1)),
+        pager: Pager::new("/wishes", &query, found.page, pages),
         view: view.to_owned(),
         status: q.status.clone().unwrap_or_default(),
         search: q.q.clone().unwrap_or_default(),

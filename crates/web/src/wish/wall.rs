@@ -20,6 +20,7 @@ use super::WallItem;
 use crate::auth::MaybeUser;
 use crate::grid::pages::parse_id;
 use crate::page::{PageCtx, render};
+use crate::paging::{PageQuery, Pager, Size};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -35,27 +36,17 @@ struct WallPage<'a> {
     c: PageCtx,
     wall: &'a WallView,
     signed_in: bool,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
 pub struct WallQuery {
-    /// Page number, from 1; a missing or unreadable value means the first page.
-    page: Option<String>,
     /// `1`: the old address of the big screen; it now lives at `/wall/{community_id}/screen`.
     screen: Option<String>,
 }
 
-impl WallQuery {
-    fn page(&self) -> u64 {
-        self.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1).max(1)
-    }
-}
-
-fn page_href(base: &str, page: u64) -> String {
-    if page <= 1 { base.to_owned() } else { format!("{base}?page={page}") }
-}
+/// [`WALL_PAGE_SIZE`] wishes a page, whatever the client asks for (the first page is the cached one).
+const SIZE: Size = Size::fixed(WALL_PAGE_SIZE as u32);
 
 /// The smiley wall (笑脸墙) online: anyone may look; nobody's name, room or phone is on it.
 async fn wall(
@@ -64,35 +55,30 @@ async fn wall(
     MaybeUser(user): MaybeUser,
     Path(community_id): Path<String>,
     Query(q): Query<WallQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let community_id = parse_id(&community_id)?;
     if q.screen.as_deref() == Some("1") {
         return Ok(Redirect::permanent(&format!("/wall/{community_id}/screen")).into_response());
     }
-    let view = state.wall.page(&state.db, community_id, q.page()).await?;
-    let base = format!("/wall/{community_id}");
-    Ok(render(&WallPage {
-        c,
-        wall: &view,
-        signed_in: user.is_some(),
-        prev: (view.page > 1).then(|| page_href(&base, view.page - 1)),
-        next: view.has_next.then(|| page_href(&base, view.page + 1)),
-    }))
+    let view = state.wall.page(&state.db, community_id, pq.paging(SIZE).page()).await?;
+    let pager = Pager::uncounted(&format!("/wall/{community_id}"), view.page, view.has_next, view.items.is_empty());
+    Ok(render(&WallPage { c, wall: &view, signed_in: user.is_some(), pager }))
 }
 
 /// The public wall of a community: published, claimed, fulfilled and confirmed wishes, anonymised (building
 /// but not room, surname + 某 at most, no phone), priority first, then newest; 40 a page. Anyone may read it.
 /// A `Link: <…?page=N>; rel="next"` header says that there are older ones.
 #[utoipa::path(get, path = "/api/v1/wall/{community_id}", tag = "wish", operation_id = "wall",
-    params(("community_id" = i64, Path), ("page" = Option<u64>, Query, description = "from 1; 40 wishes a page")),
+    params(("community_id" = i64, Path), ("page" = Option<u64>, Query, description = "from 1; 40 wishes a page. Numbers out of range are clamped (to 1..=1000), anything else means 1; past the last page the list is empty")),
     responses((status = 200, body = Vec<WallItem>), (status = 404)))]
 pub async fn wall_json(
     State(state): State<AppState>,
     Path(community_id): Path<String>,
-    Query(q): Query<WallQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let community_id = parse_id(&community_id)?;
-    let view = state.wall.page(&state.db, community_id, q.page()).await?;
+    let view = state.wall.page(&state.db, community_id, pq.paging(SIZE).page()).await?;
     let mut response = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
