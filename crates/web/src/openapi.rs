@@ -41,7 +41,7 @@ use crate::wish;
         crate::competition::api::results_json, crate::competition::api::standings_json,
     ),
     components(schemas(forms::ResidentInput, crate::grid::ResidentView, ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonAnswers),
     tags((name = "auth", description = "Sign in and out"), (name = "grid", description = "Courtyards, buildings, households, residents"),
         (name = "wish", description = "Micro-wishes: submit, publish, claim, fulfil, confirm; the wall; help pairs"),
         (name = "notify", description = "Notifications: the bell"),
@@ -75,6 +75,44 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// The operations anyone may call without a token.
+const PUBLIC: [&str; 2] = ["/api/v1/auth/login", "/api/v1/wall/{community_id}"];
+
+/// The answers every operation of a kind can give, added here once so that the document tells the truth without
+/// each handler repeating them: 401 wherever a bearer token is needed (and the token requirement itself); 400 for
+/// a malformed body or query and 415 for a body of another content type, wherever one is read.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::security::SecurityRequirement;
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in operations.into_iter().flatten() {
+                if !PUBLIC.contains(&path.as_str()) {
+                    if op.security.as_ref().is_none_or(Vec::is_empty) {
+                        op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                    }
+                    answer(op, 401, "Not signed in: no bearer token, or one that was revoked or has expired");
+                }
+                if op.request_body.is_some() {
+                    answer(op, 400, "The body could not be read: not well-formed, or a field of the wrong type");
+                    answer(op, 415, "The body is not of the content type this operation takes");
+                }
+                if op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Query) {
+                    answer(op, 400, "A query value could not be read");
+                }
+            }
+        }
+    }
+}
+
+fn answer(op: &mut utoipa::openapi::path::Operation, status: u16, description: &str) {
+    use utoipa::openapi::{RefOr, Response};
+    op.responses.responses.entry(status.to_string()).or_insert_with(|| RefOr::T(Response::new(description)));
 }
 
 pub fn routes() -> Router<AppState> {

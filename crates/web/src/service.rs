@@ -267,7 +267,8 @@ pub async fn list_json(
 /// Confirms a pending service record, optionally with corrected minutes (then a note is required). Staff only.
 #[utoipa::path(post, path = "/api/v1/service-records/{id}/confirm", tag = "service", security(("bearer" = [])),
     request_body = ConfirmInput,
-    responses((status = 200, body = RecordView), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = RecordView), (status = 403, description = "The volunteer's own record, or anyone's but staff"),
+        (status = 404), (status = 409), (status = 422)))]
 pub async fn confirm_json(
     State(state): State<AppState>,
     user: CurrentUser,

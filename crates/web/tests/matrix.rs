@@ -7,7 +7,7 @@
 //! copy of one prepared database, and a caller's success is followed by a fresh copy again, so a row's
 //! outcome never depends on another row or on another caller's success before it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use reqwest::Method;
@@ -533,6 +533,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
             [303, 422, 422, 422, 303, 303, 303, 303],
         ),
         get("/api/v1/wishes", [401, 200, 200, 200, 200, 200, 200, 200]),
+        get("/api/v1/wishes?status=pending", [401, 422, 422, 422, 422, 422, 422, 422]),
+        get("/api/v1/wishes?unclaimed_days=abc", [401, 400, 400, 400, 400, 400, 400, 400]),
         api(
             M::POST,
             "/api/v1/wishes",
@@ -750,6 +752,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         ),
         // Events: API.
         get("/api/v1/events", [401, 403, 200, 200, 200, 200, 200, 200]),
+        get("/api/v1/events?from=bad", [401, 400, 400, 400, 400, 400, 400, 400]),
         api(
             M::POST,
             "/api/v1/events",
@@ -939,6 +942,7 @@ async fn every_route_answers_each_role_as_the_policy_says() {
 
     let mut fixture = snapshot.fresh().await;
     let (mut dirty, mut copies) = (false, 1);
+    let mut seen: BTreeMap<(String, String), BTreeSet<u16>> = BTreeMap::new();
     for row in &rows {
         if dirty {
             fixture.end().await;
@@ -948,6 +952,10 @@ async fn every_route_answers_each_role_as_the_policy_says() {
         }
         for (i, caller) in callers.iter().enumerate() {
             let status = send(&fixture.app, row, caller).await;
+            if row.path.starts_with("/api/v1/") {
+                let template = route_of(&declared, &row.method, &row.path).cloned().unwrap_or_default();
+                seen.entry((row.method.to_string(), template)).or_default().insert(status);
+            }
             if status != row.expect[i] {
                 let who = caller.login;
                 let expected = row.expect[i];
@@ -962,6 +970,43 @@ async fn every_route_answers_each_role_as_the_policy_says() {
                     fixture = snapshot.fresh().await;
                     copies += 1;
                 }
+            }
+        }
+    }
+
+    // Every status the API answered, and what malformed bodies get, must be in the OpenAPI document.
+    let staff = callers[2].token.clone().unwrap();
+    let mut probed = BTreeSet::new();
+    for row in rows.iter().filter(|r| r.path.starts_with("/api/v1/") && matches!(r.body, Body::Json(_))) {
+        let template = route_of(&declared, &row.method, &row.path).unwrap().clone();
+        // (Signing out would end the token the rest of the probes use.)
+        if template == "/api/v1/auth/logout" || !probed.insert((row.method.to_string(), template.clone())) {
+            continue;
+        }
+        let url = fixture.app.url(&row.path);
+        let client = bare_client();
+        let mut answers = Vec::new();
+        for (content_type, body) in [("application/json", "{\"title\": "), ("text/plain", "title")] {
+            let request = client.request(row.method.clone(), &url).bearer_auth(&staff);
+            let response = request.header("content-type", content_type).body(body).send().await.unwrap();
+            answers.push(response.status().as_u16());
+        }
+        // An operation that reads no body answers as if it had none (and may have done its work): nothing to learn.
+        answers.retain(|status| !(200..300).contains(status));
+        seen.entry((row.method.to_string(), template)).or_default().extend(answers);
+    }
+    let doc: Value =
+        bare_client().get(fixture.app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    for (method, template) in declared.iter().filter(|(_, t)| t.starts_with("/api/v1/")) {
+        let operation = &doc["paths"][template][method.to_lowercase()];
+        if operation.is_null() {
+            problems.push(format!("{method} {template}: not in the OpenAPI document"));
+            continue;
+        }
+        for status in seen.get(&(method.clone(), template.clone())).into_iter().flatten() {
+            if operation["responses"][status.to_string()].is_null() {
+                problems
+                    .push(format!("{method} {template}: answers {status}, which the OpenAPI document does not list"));
             }
         }
     }

@@ -228,7 +228,11 @@ async fn set_large(State(state): State<AppState>, Form(form): Form<PrefForm>) ->
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
+    /// At most 100 bytes of UTF-8.
+    #[schema(min_length = 1, max_length = 100)]
     pub login: String,
+    /// At most 200 bytes of UTF-8.
+    #[schema(min_length = 1, max_length = 200)]
     pub password: String,
 }
 

@@ -193,7 +193,8 @@ pub struct ListParams {
 
 /// The community's events (sessions) in a period, soonest first.
 #[utoipa::path(get, path = "/api/v1/events", tag = "event", security(("bearer" = [])), params(ListParams),
-    responses((status = 200, body = Vec<EventView>), (status = 401)))]
+    responses((status = 200, body = Vec<EventView>), (status = 401),
+        (status = 403, description = "An account of no community (a platform admin)")))]
 pub async fn list_events(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -245,7 +246,8 @@ pub struct SignupInput {
 /// (422).
 #[utoipa::path(post, path = "/api/v1/events/{id}/signups", tag = "event", security(("bearer" = [])),
     request_body = SignupInput,
-    responses((status = 201, body = SignupView), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 201, body = SignupView), (status = 403, description = "Signing oneself up without living in the community"),
+        (status = 404), (status = 409), (status = 422)))]
 pub async fn sign_up(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -48,7 +48,8 @@ const SIZE: Size = Size::up_to(50, 200);
 /// Wishes the user may see: staff all of their community's, a building head their buildings', a resident their
 /// household's, a helper what is on the wall and what they claim.
 #[utoipa::path(get, path = "/api/v1/wishes", tag = "wish", security(("bearer" = [])), params(WishParams, PageQuery),
-    responses((status = 200, body = ListOf<WishView>), (status = 401)))]
+    responses((status = 200, body = ListOf<WishView>), (status = 401),
+        (status = 422, description = "A filter value that is not one of its kind, e.g. `status=pending`")))]
 pub async fn list_wishes(
     State(state): State<AppState>,
     user: CurrentUser,
