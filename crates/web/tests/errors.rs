@@ -275,24 +275,14 @@ fn arguments(lang: &str) -> BTreeMap<String, BTreeSet<String>> {
 /// A text asked for by `.t("key")` gets no arguments, so it must take none: Fluent would fail and show the key.
 #[test]
 fn a_text_asked_for_without_arguments_takes_none() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let takes = arguments("zh-CN");
     let mut wrong = BTreeSet::new();
-    let mut dirs = vec![root.join("templates"), root.join("src")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for (at, _) in text.match_indices(".t(\"") {
-                let rest = &text[at + 4..];
-                let key = &rest[..rest.find('"').unwrap()];
-                if takes.get(key).is_some_and(|names| !names.is_empty()) {
-                    wrong.insert(format!("{key} in {}", path.display()));
-                }
+    for (path, text) in crate::helpers::crate_files(&["templates", "src"]) {
+        for (at, _) in text.match_indices(".t(\"") {
+            let rest = &text[at + 4..];
+            let key = &rest[..rest.find('"').unwrap()];
+            if takes.get(key).is_some_and(|names| !names.is_empty()) {
+                wrong.insert(format!("{key} in {}", path.display()));
             }
         }
     }

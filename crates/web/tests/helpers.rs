@@ -343,3 +343,22 @@ pub async fn run_timed_work(app: &TestApp) {
     let state = AppState::new(app.db.clone(), app.clock.clone(), WebConfig::default(), test_media());
     weizhili_web::run_timed_work(&state).await;
 }
+
+/// Every file under these folders of the web crate (e.g. `["src", "templates"]`), with its text.
+pub fn crate_files(folders: &[&str]) -> Vec<(PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs: Vec<PathBuf> = folders.iter().map(|f| root.join(f)).collect();
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                files.push((path, text));
+            }
+        }
+    }
+    files
+}

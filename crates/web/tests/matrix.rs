@@ -8,7 +8,6 @@
 //! outcome never depends on another row or on another caller's success before it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
@@ -66,21 +65,13 @@ fn upload(path: impl Into<String>, field: &'static str, file: &'static str, expe
 
 /// `(METHOD, path)` for every `.route(…)` call in the web crate's source.
 fn declared_routes() -> BTreeSet<(String, String)> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut out = BTreeSet::new();
-    let mut dirs = vec![src];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                for needle in [".nest(", ".nest_service(", ".route_service(", ".fallback("] {
-                    assert!(!text.contains(needle), "{}: the matrix reads `.route(` calls only", path.display());
-                }
-                routes_in(&text, &mut out);
+    for (path, text) in crate::helpers::crate_files(&["src"]) {
+        if path.extension().is_some_and(|e| e == "rs") {
+            for needle in [".nest(", ".nest_service(", ".route_service(", ".fallback("] {
+                assert!(!text.contains(needle), "{}: the matrix reads `.route(` calls only", path.display());
             }
+            routes_in(&text, &mut out);
         }
     }
     out

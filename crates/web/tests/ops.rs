@@ -148,18 +148,7 @@ fn both_locales_have_every_key_and_every_key_used_exists() {
     assert!(only_zh.is_empty() && only_en.is_empty(), "zh only: {only_zh:?}; en only: {only_en:?}");
     // Every literal key a template or handler asks for.
     let mut used = BTreeSet::new();
-    let mut files = vec![];
-    let mut dirs = vec![root.join("templates"), root.join("src")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                files.push(std::fs::read_to_string(path).unwrap());
-            }
-        }
-    }
+    let files: Vec<String> = crate::helpers::crate_files(&["templates", "src"]).into_iter().map(|(_, t)| t).collect();
     for text in &files {
         for marker in [".t(\"", ".ta(\"", "key: \""] {
             for (at, _) in text.match_indices(marker) {
