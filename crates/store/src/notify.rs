@@ -13,7 +13,7 @@ pub use crate::entity::notification::Model as Notification;
 
 /// What a notification says; the same for every recipient.
 #[derive(Debug, Clone)]
-pub struct Notice {
+pub struct NewNotification {
     pub community_id: Option<i64>,
     pub kind: Kind,
     pub wish_id: Option<i64>,
@@ -23,8 +23,13 @@ pub struct Notice {
     pub detail: Option<String>,
 }
 
-/// Tells each of `users` (duplicates once) about `notice`.
-pub async fn send(db: &impl ConnectionTrait, users: &[i64], notice: &Notice, now: DateTime<Utc>) -> Result<()> {
+/// Tells each of `users` (duplicates once) about `notification`.
+pub async fn send(
+    db: &impl ConnectionTrait,
+    users: &[i64],
+    notification: &NewNotification,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut users = users.to_vec();
     users.sort_unstable();
     users.dedup();
@@ -33,12 +38,12 @@ pub async fn send(db: &impl ConnectionTrait, users: &[i64], notice: &Notice, now
     }
     let rows = users.into_iter().map(|user_id| notification::ActiveModel {
         user_id: Set(user_id),
-        community_id: Set(notice.community_id),
-        kind: Set(notice.kind.as_str().to_owned()),
-        wish_id: Set(notice.wish_id),
-        event_id: Set(notice.event_id),
-        title: Set(notice.title.chars().take(80).collect()),
-        detail: Set(notice.detail.clone()),
+        community_id: Set(notification.community_id),
+        kind: Set(notification.kind.as_str().to_owned()),
+        wish_id: Set(notification.wish_id),
+        event_id: Set(notification.event_id),
+        title: Set(notification.title.chars().take(80).collect()),
+        detail: Set(notification.detail.clone()),
         created_at: Set(now),
         read_at: Set(None),
         ..Default::default()
@@ -114,12 +119,12 @@ pub async fn sent_about(db: &impl ConnectionTrait, user_id: i64, kind: Kind, wis
         .is_some())
 }
 
-/// Tells every active account of the households (their residents' logins) about `notice`, in one statement
+/// Tells every active account of the households (their residents' logins) about `notification`, in one statement
 /// (`INSERT … SELECT`): the claim path is hot, and an event's sign-ups span many households.
 pub async fn send_households(
     db: &impl ConnectionTrait,
     households: &[i64],
-    notice: &Notice,
+    notification: &NewNotification,
     now: DateTime<Utc>,
 ) -> Result<()> {
     if households.is_empty() {
@@ -129,16 +134,16 @@ pub async fn send_households(
     use weizhili_core::access::Role;
 
     use crate::entity::{role_grant, user};
-    let title: String = notice.title.chars().take(80).collect();
+    let title: String = notification.title.chars().take(80).collect();
     let accounts = Query::select()
         .distinct()
         .column((role_grant::Entity, role_grant::Column::UserId))
-        .expr(Expr::val(notice.community_id))
-        .expr(Expr::val(notice.kind.as_str()))
-        .expr(Expr::val(notice.wish_id))
-        .expr(Expr::val(notice.event_id))
+        .expr(Expr::val(notification.community_id))
+        .expr(Expr::val(notification.kind.as_str()))
+        .expr(Expr::val(notification.wish_id))
+        .expr(Expr::val(notification.event_id))
         .expr(Expr::val(title))
-        .expr(Expr::val(notice.detail.clone()))
+        .expr(Expr::val(notification.detail.clone()))
         .expr(Expr::val(now))
         .from(role_grant::Entity)
         .inner_join(

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use weizhili_core::access::Role;
 use weizhili_core::notify::{DAILY_SUMMARY_HOUR, Kind, StaffMode};
-use weizhili_store::notify::{self as store, Notice, Notification};
+use weizhili_store::notify::{self as store, NewNotification, Notification};
 use weizhili_store::wish as wish_store;
 use weizhili_store::{StoreError, account, begin_write};
 
@@ -19,7 +19,7 @@ use crate::grid::api::ListOf;
 use crate::grid::pages::parse_id;
 use crate::page::{PageCtx, render};
 use crate::paging::{PageQuery, Pager, Size};
-use crate::wish::actions::notice;
+use crate::wish::actions::notification;
 use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -197,10 +197,10 @@ pub async fn warn_lapsing(state: &AppState) -> Result<usize, AppError> {
         }
         let txn = begin_write(&state.db).await?;
         wish_store::mark_warned(&txn, claim.id, now).await?;
-        store::send(&txn, &[claim.user_id], &notice(&w, Kind::ClaimLapsing, None), now).await?;
+        store::send(&txn, &[claim.user_id], &notification(&w, Kind::ClaimLapsing, None), now).await?;
         if state.config.staff_notifications == StaffMode::Each {
             let staff = account::users_with_grant(&txn, Role::Staff, w.community_id).await?;
-            store::send(&txn, &staff, &notice(&w, Kind::StaffClaimLapsing, None), now).await?;
+            store::send(&txn, &staff, &notification(&w, Kind::StaffClaimLapsing, None), now).await?;
         }
         txn.commit().await.map_err(StoreError::from)?;
         warned += 1;
@@ -244,7 +244,7 @@ pub async fn daily_summaries(state: &AppState) -> Result<usize, AppError> {
         if due.is_empty() {
             continue;
         }
-        let notice = Notice {
+        let notification = NewNotification {
             community_id: Some(community_id),
             kind: Kind::DailySummary,
             wish_id: None,
@@ -253,7 +253,7 @@ pub async fn daily_summaries(state: &AppState) -> Result<usize, AppError> {
             // Counts as data; the page words them in the reader's language.
             detail: Some(format!("{submitted}/{lapsing}")),
         };
-        store::send(&state.db, &due, &notice, now).await?;
+        store::send(&state.db, &due, &notification, now).await?;
         sent += due.len();
     }
     Ok(sent)

@@ -9,7 +9,7 @@ use sea_orm::ConnectionTrait;
 use weizhili_core::wish::WishAction;
 
 use crate::Result;
-use crate::notify::{self, Notice};
+use crate::notify::{self, NewNotification};
 use crate::service::{self, NewRecord};
 use crate::wish::{self, Change, NewWish, pairs};
 
@@ -213,7 +213,7 @@ async fn help_pair(
         .unwrap_or(published);
     wish::offer(db, w.id, helper, until).await?;
     wish::add_update(db, &w, None, "offer", None, published).await?;
-    let notice = Notice {
+    let notification = NewNotification {
         community_id: Some(community_id),
         kind: weizhili_core::notify::Kind::WishOffered,
         wish_id: Some(w.id),
@@ -221,7 +221,7 @@ async fn help_pair(
         title: w.title.clone(),
         detail: None,
     };
-    notify::send(db, &[helper], &notice, published).await?;
+    notify::send(db, &[helper], &notification, published).await?;
     Ok(1)
 }
 

@@ -11,7 +11,7 @@ use weizhili_core::event::{
 use weizhili_core::grid::BirthYear;
 use weizhili_core::notify::Kind;
 use weizhili_store::event::{self as store, Checkin, Event, EventEdit, NewSignup, Signup};
-use weizhili_store::notify::{self, Notice};
+use weizhili_store::notify::{self, NewNotification};
 use weizhili_store::{StoreError, audit, begin_write, grid};
 
 use crate::auth::CurrentUser;
@@ -142,8 +142,8 @@ pub async fn sign_up(
     Ok((signup, as_whom, person.name))
 }
 
-fn notice(ev: &Event, kind: Kind, detail: Option<String>) -> Notice {
-    Notice {
+fn notification(ev: &Event, kind: Kind, detail: Option<String>) -> NewNotification {
+    NewNotification {
         community_id: Some(ev.community_id),
         kind,
         wish_id: None,
@@ -178,7 +178,7 @@ pub async fn cancel_signup(
         .map_err(store_refusal)?;
     if let Some(head_row) = store::get(&txn, head).await? {
         let households: Vec<i64> = moved.iter().map(|m| m.household_id).collect();
-        notify::send_households(&txn, &households, &notice(&head_row, Kind::EventPromoted, None), now).await?;
+        notify::send_households(&txn, &households, &notification(&head_row, Kind::EventPromoted, None), now).await?;
     }
     let entry = user.audit("event.cancel").object("event", head).community(Some(session.community_id));
     audit::record(&txn, now, entry.detail(format!("signup={} promoted={}", s.id, moved.len()))).await?;
@@ -247,12 +247,17 @@ pub async fn edit(state: &AppState, user: &CurrentUser, session: &Event, edit: E
     let chosen = promote(capacity_of(&head), head.registered as u32, &line).to_vec();
     let promoted = store::promote(&txn, head.id, &chosen, now).await?;
     let households: Vec<i64> = promoted.iter().map(|m| m.household_id).collect();
-    notify::send_households(&txn, &households, &notice(&head, Kind::EventPromoted, None), now).await?;
+    notify::send_households(&txn, &households, &notification(&head, Kind::EventPromoted, None), now).await?;
     if changed {
         let session = store::get(&txn, session.id).await?.ok_or(AppError::NotFound)?;
         let households = store::signed_up_households(&txn, &session).await?;
-        notify::send_households(&txn, &households, &notice(&session, Kind::EventChanged, Some(when(&session))), now)
-            .await?;
+        notify::send_households(
+            &txn,
+            &households,
+            &notification(&session, Kind::EventChanged, Some(when(&session))),
+            now,
+        )
+        .await?;
     }
     let entry = user.audit("event.edit").object("event", session.id).community(Some(session.community_id));
     audit::record(&txn, now, entry.detail(format!("changed={changed} promoted={}", promoted.len()))).await?;
@@ -290,7 +295,7 @@ pub async fn cancel_event(
     }
     let households = store::signed_up_households(&txn, session).await?;
     let detail = if whole_series { None } else { Some(when(session)) };
-    notify::send_households(&txn, &households, &notice(session, Kind::EventCancelled, detail), now).await?;
+    notify::send_households(&txn, &households, &notification(session, Kind::EventCancelled, detail), now).await?;
     let entry = user.audit("event.cancel_event").object("event", session.id).community(Some(session.community_id));
     audit::record(&txn, now, entry.detail(format!("sessions={cancelled}"))).await?;
     txn.commit().await.map_err(StoreError::from)?;

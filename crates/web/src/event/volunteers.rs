@@ -208,7 +208,7 @@ async fn take(
             local(shift.starts_at).format("%H:%M"),
             local(shift.ends_at).format("%H:%M")
         );
-        let notice = weizhili_store::notify::Notice {
+        let notification = weizhili_store::notify::NewNotification {
             community_id: Some(ev.community_id),
             kind: weizhili_core::notify::Kind::ShiftAssigned,
             wish_id: None,
@@ -216,7 +216,7 @@ async fn take(
             title: ev.title.clone(),
             detail: Some(detail),
         };
-        weizhili_store::notify::send(&txn, &[user_id], &notice, now).await?;
+        weizhili_store::notify::send(&txn, &[user_id], &notification, now).await?;
     }
     txn.commit().await.map_err(StoreError::from)?;
     Ok(on)

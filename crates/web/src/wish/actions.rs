@@ -9,7 +9,7 @@ use weizhili_core::access::Role;
 use weizhili_core::notify::{Kind, StaffMode};
 use weizhili_core::service::Minutes;
 use weizhili_core::wish::{Category, Satisfaction, Source, WishAction, WishStatus, WishText, WishTitle};
-use weizhili_store::notify::{self, Notice};
+use weizhili_store::notify::{self, NewNotification};
 use weizhili_store::service::{self, NewRecord};
 use weizhili_store::wish::pairs;
 use weizhili_store::wish::{self as store, Change, NewWish, Wish};
@@ -64,8 +64,8 @@ pub struct ActionInput {
 }
 
 /// A notification about wish `w`.
-pub fn notice(w: &Wish, kind: Kind, detail: Option<String>) -> Notice {
-    Notice {
+pub fn notification(w: &Wish, kind: Kind, detail: Option<String>) -> NewNotification {
+    NewNotification {
         community_id: Some(w.community_id),
         kind,
         wish_id: Some(w.id),
@@ -161,7 +161,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, input: WishInput) -> R
     audit::record(&txn, now, entry.detail(if proxy { "proxy" } else { "self" })).await?;
     if state.config.staff_notifications == StaffMode::Each {
         let staff = account::users_with_grant(&txn, Role::Staff, w.community_id).await?;
-        notify::send(&txn, &staff, &notice(&w, Kind::WishSubmitted, None), now).await?;
+        notify::send(&txn, &staff, &notification(&w, Kind::WishSubmitted, None), now).await?;
     }
     txn.commit().await.map_err(StoreError::from)?;
     super::announce(state, &w, WishStatus::Submitted);
@@ -346,7 +346,7 @@ async fn follow_up(
     };
     match action {
         WishAction::Publish => {
-            notify::send(txn, &wishers, &notice(moved, Kind::WishPublished, None), now).await?;
+            notify::send(txn, &wishers, &notification(moved, Kind::WishPublished, None), now).await?;
             if let Some(h) = moved.household_id
                 && let Some(pair) = pairs::helper_for(txn, h, moved.resident_id).await?
                 && let Some(until) = weizhili_core::wish::offer_until(now, state.config.help_pair_offer_hours)
@@ -354,14 +354,16 @@ async fn follow_up(
             {
                 store::offer(txn, moved.id, pair.helper_id, until).await?;
                 store::add_update(txn, moved, None, "offer", None, now).await?;
-                notify::send(txn, &[pair.helper_id], &notice(moved, Kind::WishOffered, None), now).await?;
+                notify::send(txn, &[pair.helper_id], &notification(moved, Kind::WishOffered, None), now).await?;
             }
         }
-        WishAction::Reject => notify::send(txn, &wishers, &notice(moved, Kind::WishRejected, reason), now).await?,
-        WishAction::Fulfil => notify::send(txn, &wishers, &notice(moved, Kind::WishFulfilled, None), now).await?,
+        WishAction::Reject => {
+            notify::send(txn, &wishers, &notification(moved, Kind::WishRejected, reason), now).await?
+        }
+        WishAction::Fulfil => notify::send(txn, &wishers, &notification(moved, Kind::WishFulfilled, None), now).await?,
         WishAction::Revoke => {
             if let Some(c) = claim {
-                notify::send(txn, &[c.user_id], &notice(moved, Kind::ClaimRevoked, reason), now).await?;
+                notify::send(txn, &[c.user_id], &notification(moved, Kind::ClaimRevoked, reason), now).await?;
             }
         }
         WishAction::Confirm | WishAction::Close => {
@@ -401,7 +403,7 @@ pub async fn lapse_overdue(state: &AppState) -> Result<usize, AppError> {
             Ok(moved) => {
                 store::end_claim(&txn, w.id, "lapsed", None, now).await?;
                 store::add_update(&txn, &moved, None, "lapse", None, now).await?;
-                notify::send(&txn, &[claim.user_id], &notice(&moved, Kind::ClaimLapsed, None), now).await?;
+                notify::send(&txn, &[claim.user_id], &notification(&moved, Kind::ClaimLapsed, None), now).await?;
                 let entry = audit::Entry { community_id: Some(w.community_id), ..audit::Entry::new("wish.lapse") };
                 audit::record(&txn, now, entry.object("wish", w.id).detail(format!("claim={}", claim.id))).await?;
                 txn.commit().await.map_err(StoreError::from)?;
