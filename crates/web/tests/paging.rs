@@ -125,6 +125,12 @@ async fn a_page_past_the_end_says_so_and_links_back_to_the_first_page() {
     assert!(!body.contains("id=\"residents\""), "no rows past the end");
     assert!(body.contains("href=\"/residents?q=%E7%8E%8B\""), "a link to the first page, filters kept");
     assert!(!body.contains("rel=\"next\""), "nothing after the end");
+    // No empty table above the notice either.
+    for (path, table) in [("/households?page=99999", "id=\"households\""), ("/audit?page=99999", "id=\"audit\"")] {
+        let (status, body) = app.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains(PAST_END) && !body.contains(table), "{path}: the notice without an empty table");
+    }
 }
 
 #[tokio::test]
