@@ -12,6 +12,21 @@ use weizhili_store::account;
 
 use crate::helpers::{TestApp, spawn_app, start_time};
 
+/// The people of these tests: jumin's browser and token, and the group leader's token (this browser is theirs).
+struct Cast {
+    resident: TestApp,
+    jumin: String,
+    leader: String,
+}
+
+async fn cast(app: &TestApp) -> Cast {
+    let resident = app.another_browser();
+    resident.login_as("jumin").await;
+    let jumin = app.api_token("jumin").await;
+    group_leader(app).await;
+    Cast { resident, jumin, leader: app.api_token("zuzhang").await }
+}
+
 /// A group leader of 幸福里社区, `zuzhang`, with the demo password; signs this browser in as them.
 async fn group_leader(app: &TestApp) {
     let community = weizhili_store::grid::community_by_name(&app.db, "幸福里社区").await.unwrap().unwrap();
@@ -41,11 +56,7 @@ async fn group_leader(app: &TestApp) {
 #[tokio::test]
 async fn a_group_leader_creates_events_on_the_page_and_through_the_api_and_a_resident_may_not() {
     let app = spawn_app().await;
-    let resident = app.another_browser();
-    resident.login_as("jumin").await;
-    let jumin = app.api_token("jumin").await;
-    group_leader(&app).await;
-    let leader = app.api_token("zuzhang").await;
+    let Cast { resident, jumin, leader } = cast(&app).await;
 
     let (status, form) = app.page("/events/new").await;
     assert_eq!(status, StatusCode::OK);
@@ -84,11 +95,7 @@ async fn a_group_leader_creates_events_on_the_page_and_through_the_api_and_a_res
 #[tokio::test]
 async fn a_group_leader_creates_competitions_on_the_page_and_through_the_api_and_a_resident_may_not() {
     let app = spawn_app().await;
-    let resident = app.another_browser();
-    resident.login_as("jumin").await;
-    let jumin = app.api_token("jumin").await;
-    group_leader(&app).await;
-    let leader = app.api_token("zuzhang").await;
+    let Cast { resident, jumin, leader } = cast(&app).await;
 
     let (status, page) = app.page("/competitions/new").await;
     assert_eq!(status, StatusCode::OK);
@@ -120,11 +127,7 @@ async fn a_group_leader_adds_volunteer_shifts_on_the_page_and_through_the_api_an
     let (status, made) = app.api_send(&staff, Method::POST, "/api/v1/events", body).await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     let id = made[0]["id"].as_i64().unwrap();
-    let resident = app.another_browser();
-    resident.login_as("jumin").await;
-    let jumin = app.api_token("jumin").await;
-    group_leader(&app).await;
-    let leader = app.api_token("zuzhang").await;
+    let Cast { resident, jumin, leader } = cast(&app).await;
 
     let path = format!("/events/{id}/volunteers");
     let (status, page) = app.page(&path).await;
